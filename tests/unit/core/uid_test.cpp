@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/uid.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace alveo {
+namespace {
+
+TEST(UidTest, AcceptsWellFormedUids) {
+  EXPECT_TRUE(IsValidUid("1.2.840.10008.5.1.4.1.1.2"));
+  EXPECT_TRUE(IsValidUid("2.25.329800735698586629295641978511506172918"));
+  EXPECT_TRUE(IsValidUid(std::string(64, '1')));
+}
+
+TEST(UidTest, RejectsHostileOrMalformedUids) {
+  EXPECT_FALSE(IsValidUid(""));
+  EXPECT_FALSE(IsValidUid("../../x"));
+  EXPECT_FALSE(IsValidUid("1.2/3"));
+  EXPECT_FALSE(IsValidUid("1..2"));
+  EXPECT_FALSE(IsValidUid(".1.2"));
+  EXPECT_FALSE(IsValidUid("1.2."));
+  EXPECT_FALSE(IsValidUid("1.2.abc"));
+  EXPECT_FALSE(IsValidUid(std::string(65, '1')));
+}
+
+TEST(UidTest, TrimsDicomPadding) {
+  EXPECT_EQ(TrimUid(std::string("1.2.3\0", 6)), "1.2.3");
+  EXPECT_EQ(TrimUid("1.2.3 "), "1.2.3");
+}
+
+TEST(UidTest, KeysAreFixedLengthHexAndDistinct) {
+  const std::string a = StudyKeyFor("1.2.3");
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a, StudyKeyFor("1.2.4"));
+  EXPECT_NE(a, InstanceKeyFor("1.2.3"));  // domain-separated
+  EXPECT_EQ(StudyKeyFor("../../x").find('/'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace alveo

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// Typed, immutable settings for every module, filled once at start by the config module from
+// config/alveo.json (+ CLI overrides) and passed to constructors by const reference. No component
+// reads configuration by string key. Defaults here are the shipped defaults; config/README.md
+// documents every key. Thread-safety: plain values, never mutated after start.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+
+namespace alveo {
+
+// A calling AE allowed to associate; `hosts` pins it to peer IP addresses (empty = any host).
+struct AllowedCaller {
+  std::string ae_title;
+  std::vector<std::string> hosts;
+};
+
+struct DicomSettings {
+  std::string ae_title = "ALVEO";
+  std::string bind_address = "0.0.0.0";
+  int port = 11112;                       // 0 = ephemeral (tests); the bound port is printed
+  int max_associations = 32;              // concurrent; more are rejected (transient, local limit)
+  int max_pdu_bytes = 131072;             // our maximum receive PDU length
+  int acse_timeout_seconds = 30;          // association negotiation / release
+  int dimse_timeout_seconds = 60;         // idle time between DIMSE messages before we abort
+  bool check_called_ae = true;            // reject associations not addressed to ae_title
+  bool restrict_callers = false;          // only AEs in allowed_callers may associate
+  std::vector<AllowedCaller> allowed_callers;
+  bool accept_all_storage_classes = false;  // also store every other storage SOP class (ignored)
+  bool tcp_quickack = true;               // TCP_QUICKACK on accepted sockets (Nagle-on senders)
+};
+
+enum class SyncMode {
+  kSyncfs,  // one syncfs() per instance: data, rename and journal in one filesystem commit
+  kFsync,   // fsync(file) + fsync(dir) + fdatasync(journal): for data folders on shared volumes
+};
+
+struct SpoolSettings {
+  std::string data_dir = "alveo-data";
+  std::uint64_t min_free_bytes = 1024ull * 1024 * 1024;  // below this, C-STORE answers 0xA700
+  SyncMode sync_mode = SyncMode::kSyncfs;
+  int retention_hours = 72;          // processed/ignored studies older than this are deleted; 0 = keep
+  int retention_sweep_minutes = 10;  // how often the retention sweep runs
+};
+
+struct StudyFilterSettings {
+  std::vector<std::string> modalities{"CT", "CR", "DX", "SC", "OT"};
+  // Case-insensitive regular expressions matched against BodyPartExamined, StudyDescription,
+  // SeriesDescription and ProtocolName. A study is analysed when a modality matches and an include
+  // pattern matches (or every one of those fields is empty and analyse_unlabelled is true) and no
+  // exclude pattern matches.
+  std::vector<std::string> include_patterns{
+      "CHEST", "THORAX", "THORAC", "LUNG", "PULM", "TORAX", "THORAKS", "BRUST", "POUMON",
+      "TORSO", "TRUNK", "WHOLE ?BODY", "CHEST_?ABDOMEN", "CAP\\b", "\\bCTA? (OF )?THE CHEST"};
+  std::vector<std::string> exclude_patterns{};
+  bool analyse_unlabelled = true;
+};
+
+struct StudySettings {
+  int quiet_period_ms = 5000;        // no new instance for this long => complete
+  bool early_completion = true;      // complete on evidence when the association is released
+  int early_completion_grace_ms = 500;  // wait this long after release for a follow-up association
+  StudyFilterSettings filter;
+};
+
+struct PipelineSettings {
+  int io_threads = 1;
+  int compute_threads = 0;  // 0 = number of cores
+};
+
+struct HttpSettings {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  int port = 8112;  // 0 = ephemeral (tests)
+  int threads = 4;
+};
+
+struct LogSettings {
+  log::Level level = log::Level::kInfo;
+  std::vector<std::pair<std::string, log::Level>> categories;  // per-category overrides
+  log::Level dcmtk_level = log::Level::kWarn;
+};
+
+struct Settings {
+  DicomSettings dicom;
+  SpoolSettings spool;
+  StudySettings study;
+  PipelineSettings pipeline;
+  HttpSettings http;
+  LogSettings log;
+};
+
+}  // namespace alveo
