@@ -17,4 +17,9 @@ std::string_view CompletionReasonName(CompletionReason reason) {
   return kNames[static_cast<int>(reason)];
 }
 
+std::string_view EventTypeName(StudyEventType type) {
+  static constexpr std::array<std::string_view, 4> kNames{"complete", "processed", "failed", "ignored"};
+  return kNames[static_cast<int>(type)];
+}
+
 }  // namespace alveo

@@ -43,6 +43,27 @@ struct ProcessOutcome {
   std::string summary;  // one line for the API and logs
 };
 
+// A state change of a study, journaled so that state survives restarts.
+enum class StudyEventType { kComplete, kProcessed, kFailed, kIgnored };
+std::string_view EventTypeName(StudyEventType type);
+
+struct StudyEvent {
+  StudyEventType type = StudyEventType::kComplete;
+  int version = 0;
+  TimePoint at{};
+  CompletionReason reason = CompletionReason::kQuietPeriod;  // kComplete only
+  std::string detail;                                        // summary, failure or ignore reason
+  std::size_t instance_count = 0;  // kComplete: instances in that version (detects re-opening)
+};
+
+// Everything the spool's journal knows about one study, read back at start.
+struct RecoveredStudy {
+  std::string study_key;
+  std::string study_instance_uid;
+  std::vector<StoredInstance> instances;  // in journal order; only instances whose file exists
+  std::vector<StudyEvent> events;         // in journal order
+};
+
 // What the API shows about a study: no patient names or IDs.
 struct StudySummary {
   std::string study_key;

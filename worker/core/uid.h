@@ -23,4 +23,8 @@ std::string StudyKeyFor(std::string_view study_instance_uid);
 // File stem for an instance inside its study folder (same construction as StudyKeyFor).
 std::string InstanceKeyFor(std::string_view sop_instance_uid);
 
+// A deterministic UID in the "2.25." form (PS3.5 B.2): the first 128 bits of SHA-256(seed) made
+// into an RFC 9562 version-8 UUID and written as one decimal integer. Same seed, same UID.
+std::string DeriveUid(std::string_view seed);
+
 }  // namespace alveo

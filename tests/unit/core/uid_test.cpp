@@ -41,3 +41,19 @@ TEST(UidTest, KeysAreFixedLengthHexAndDistinct) {
 
 }  // namespace
 }  // namespace alveo
+
+namespace alveo {
+namespace {
+
+TEST(UidTest, DerivedUidsAreDeterministicValidAndDistinct) {
+  const std::string a = DeriveUid("study-1|v1");
+  EXPECT_EQ(a, DeriveUid("study-1|v1"));
+  EXPECT_NE(a, DeriveUid("study-1|v2"));
+  EXPECT_EQ(a.rfind("2.25.", 0), 0u);
+  EXPECT_TRUE(IsValidUid(a)) << a;
+  EXPECT_LE(a.size(), 44u);  // 2.25. + at most 39 digits
+  EXPECT_NE(a[5], '0');      // no leading zero in the integer component
+}
+
+}  // namespace
+}  // namespace alveo

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry point: blocks the stop signals before any thread starts (serve waits for them with
+// sigwait), then dispatches to the subcommand. Wiring lives in the command files.
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#ifdef ALVEO_HAS_PHANTOM
+#include "app/phantom_command.h"
+#endif
+
+int main(int argc, char** argv) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a peer closing a socket must not kill the process
+
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    alveo::app::PrintMainHelp();
+    return args.empty() ? 2 : 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "serve") return alveo::app::RunServeCommand(rest);
+  if (args[0] == "version" || args[0] == "--version") return alveo::app::RunVersionCommand(rest);
+#ifdef ALVEO_HAS_PHANTOM
+  if (args[0] == "phantom") return alveo::app::RunPhantomCommand(rest);
+#endif
+  std::fprintf(stderr, "alveo: unknown command '%s' (see alveo --help)\n", args[0].c_str());
+  return 2;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// `alveo serve`: the composition root. Builds spool -> pipeline -> SCP and HTTP, waits for
+// SIGTERM/SIGINT, then shuts down in order: stop accepting and finish associations, stop HTTP, stop
+// the pipeline (state is in the journals).
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/serve_options.h"
+#include "app/version.h"
+#include "config/config_loader.h"
+#include "core/log.h"
+#include "dicom/dcmtk_setup.h"
+#include "http/http_server.h"
+#include "net/storage_scp.h"
+#include "pipeline/recording_processor.h"
+#include "pipeline/study_pipeline.h"
+#include "spool/spool.h"
+
+namespace alveo::app {
+namespace {
+
+void ConfigureLogging(const LogSettings& settings) {
+  std::array<std::optional<log::Level>, static_cast<int>(log::Category::kCount)> overrides{};
+  for (const auto& [name, level] : settings.categories) {
+    if (auto category = log::ParseCategory(name)) overrides[static_cast<int>(*category)] = level;
+  }
+  log::Configure(settings.level, overrides);
+}
+
+Result<Settings> LoadSettings(const ServeOptions& options) {
+  if (options.config_path.empty()) return config::ParseSettings("{}", options.overrides);
+  return config::LoadSettingsFile(options.config_path, options.overrides);
+}
+
+int WaitForStopSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+int Serve(const Settings& settings, const std::string& config_path) {
+  const auto started = std::chrono::steady_clock::now();
+  SystemClock clock;
+  ALVEO_LOG(kInfo, kApp) << "alveo " << AlveoVersion() << " starting (config: "
+                         << (config_path.empty() ? "built-in defaults" : config_path) << ")";
+  auto spool = spool::Spool::Open(settings.spool);
+  if (!spool.ok()) {
+    std::cerr << "alveo: cannot open the data folder: " << spool.status().ToString() << "\n";
+    return 1;
+  }
+  auto recovered = (*spool)->Recover();
+  pipeline::RecordingProcessor processor;
+  pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);
+  pipeline.Start(std::move(recovered));
+
+  net::StorageScp scp(settings.dicom, **spool, pipeline, clock);
+  if (Status status = scp.Start(); !status.ok()) {
+    std::cerr << "alveo: " << status.ToString() << "\n";
+    return 1;
+  }
+  http::HttpServer http(settings.http, pipeline, [&] {
+    return http::HealthInfo{AlveoVersion(),
+                            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count(),
+                            scp.active_associations(), true};
+  });
+  if (settings.http.enabled) {
+    if (Status status = http.Start(); !status.ok()) {
+      std::cerr << "alveo: " << status.ToString() << "\n";
+      return 1;
+    }
+  }
+  scp.Run();
+  ALVEO_LOG(kInfo, kApp) << "listening: DICOM " << settings.dicom.ae_title << "@" << settings.dicom.bind_address
+                         << ":" << scp.port() << ", HTTP " << settings.http.address << ":" << http.port()
+                         << ", data " << (*spool)->root();
+  std::cout << "ALVEO READY dicom_port=" << scp.port() << " http_port=" << http.port() << std::endl;
+
+  const int signal_number = WaitForStopSignal();
+  ALVEO_LOG(kInfo, kApp) << "signal " << signal_number << ": stopping (finishing "
+                         << scp.active_associations() << " association(s))";
+  scp.Stop();
+  http.Stop();
+  pipeline.Stop();
+  ALVEO_LOG(kInfo, kApp) << "stopped cleanly";
+  return 0;
+}
+
+}  // namespace
+
+int RunServeCommand(const std::vector<std::string>& args) {
+  std::string error;
+  const auto options = ParseServeOptions(args, error);
+  if (!options) {
+    std::cerr << "alveo serve: " << error << " (see alveo serve --help)\n";
+    return 2;
+  }
+  if (options->help) {
+    PrintServeHelp();
+    return 0;
+  }
+  auto settings = LoadSettings(*options);
+  if (!settings.ok()) {
+    std::cerr << "alveo serve: configuration rejected ("
+              << (options->config_path.empty() ? "defaults" : options->config_path) << "):\n"
+              << settings.status().message() << "\n";
+    return 2;
+  }
+  if (options->print_config) {
+    std::cout << config::SettingsToJson(*settings) << "\n";
+    return 0;
+  }
+  ConfigureLogging(settings->log);
+  dicom::InitDcmtk(settings->log.dcmtk_level);
+  return Serve(*settings, options->config_path);
+}
+
+}  // namespace alveo::app

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/study_json.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <ctime>
+
+namespace alveo::http {
+
+std::string IsoTime(TimePoint t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  const auto ms = ToUnixMillis(t) % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char text[40];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(ms));
+  return text;
+}
+
+Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study) {
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  json->set("study_key", study.study_key);
+  json->set("study_instance_uid", study.study_instance_uid);
+  json->set("state", std::string(PhaseName(study.phase)));
+  json->set("version", study.version);
+  json->set("instance_count", static_cast<Poco::UInt64>(study.instance_count));
+  json->set("series_count", static_cast<Poco::UInt64>(study.series_count));
+  Poco::JSON::Array::Ptr modalities = new Poco::JSON::Array;
+  for (const auto& modality : study.modalities) modalities->add(modality);
+  json->set("modalities", modalities);
+  json->set("accession_number", study.accession_number);
+  json->set("study_date", study.study_date);
+  json->set("first_received", IsoTime(study.first_received));
+  json->set("last_received", IsoTime(study.last_received));
+  json->set("completed_at", study.completed_at ? Poco::Dynamic::Var(IsoTime(*study.completed_at)) : Poco::Dynamic::Var());
+  json->set("completion_reason", study.completion_reason
+                                     ? Poco::Dynamic::Var(std::string(CompletionReasonName(*study.completion_reason)))
+                                     : Poco::Dynamic::Var());
+  json->set("processed_at", study.processed_at ? Poco::Dynamic::Var(IsoTime(*study.processed_at)) : Poco::Dynamic::Var());
+  json->set("detail", study.detail);
+  return json;
+}
+
+Poco::JSON::Object::Ptr ErrorToJson(const Status& status) {
+  Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  error->set("code", std::string(Describe(status.code()).name));
+  error->set("message", status.message());
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object;
+  json->set("error", error);
+  return json;
+}
+
+}  // namespace alveo::http

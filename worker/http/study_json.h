@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON views of API values (Poco::JSON), kept apart from the server plumbing. Internal to http/.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include "core/status.h"
+#include "core/study_types.h"
+
+namespace alveo::http {
+
+Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study);
+Poco::JSON::Object::Ptr ErrorToJson(const Status& status);
+std::string IsoTime(TimePoint t);
+
+}  // namespace alveo::http
