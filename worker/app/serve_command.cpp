@@ -51,6 +51,7 @@ int Serve(const Settings& settings, const std::string& config_path) {
   SystemClock clock;
   ALVEO_LOG(kInfo, kApp) << "alveo " << AlveoVersion() << " starting (config: "
                          << (config_path.empty() ? "built-in defaults" : config_path) << ")";
+  ALVEO_LOG(kInfo, kConfig) << "effective configuration:\n" << config::SettingsToJson(settings);
   auto spool = spool::Spool::Open(settings.spool);
   if (!spool.ok()) {
     std::cerr << "alveo: cannot open the data folder: " << spool.status().ToString() << "\n";

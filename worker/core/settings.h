@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/log.h"
@@ -17,6 +18,8 @@ namespace alveo {
 struct AllowedCaller {
   std::string ae_title;
   std::vector<std::string> hosts;
+
+  bool operator==(const AllowedCaller&) const = default;
 };
 
 struct DicomSettings {
@@ -32,6 +35,8 @@ struct DicomSettings {
   std::vector<AllowedCaller> allowed_callers;
   bool accept_all_storage_classes = false;  // also store every other storage SOP class (ignored)
   bool tcp_quickack = true;               // TCP_QUICKACK on accepted sockets (Nagle-on senders)
+
+  bool operator==(const DicomSettings&) const = default;
 };
 
 enum class SyncMode {
@@ -41,10 +46,13 @@ enum class SyncMode {
 
 struct SpoolSettings {
   std::string data_dir = "alveo-data";
-  std::uint64_t min_free_bytes = 1024ull * 1024 * 1024;  // below this, C-STORE answers 0xA700
+  // Below this much free space C-STORE answers 0xA700. File key: spool.min_free_mb (MiB).
+  std::uint64_t min_free_bytes = 1024ull * 1024 * 1024;
   SyncMode sync_mode = SyncMode::kSyncfs;
   int retention_hours = 72;          // processed/ignored studies older than this are deleted; 0 = keep
   int retention_sweep_minutes = 10;  // how often the retention sweep runs
+
+  bool operator==(const SpoolSettings&) const = default;
 };
 
 struct StudyFilterSettings {
@@ -58,6 +66,8 @@ struct StudyFilterSettings {
       "TORSO", "TRUNK", "WHOLE ?BODY", "CHEST_?ABDOMEN", "CAP\\b", "\\bCTA? (OF )?THE CHEST"};
   std::vector<std::string> exclude_patterns{};
   bool analyse_unlabelled = true;
+
+  bool operator==(const StudyFilterSettings&) const = default;
 };
 
 struct StudySettings {
@@ -65,11 +75,15 @@ struct StudySettings {
   bool early_completion = true;      // complete on evidence when the association is released
   int early_completion_grace_ms = 500;  // wait this long after release for a follow-up association
   StudyFilterSettings filter;
+
+  bool operator==(const StudySettings&) const = default;
 };
 
 struct PipelineSettings {
   int io_threads = 1;
   int compute_threads = 0;  // 0 = number of cores
+
+  bool operator==(const PipelineSettings&) const = default;
 };
 
 struct HttpSettings {
@@ -77,12 +91,16 @@ struct HttpSettings {
   std::string address = "127.0.0.1";
   int port = 8112;  // 0 = ephemeral (tests)
   int threads = 4;
+
+  bool operator==(const HttpSettings&) const = default;
 };
 
 struct LogSettings {
   log::Level level = log::Level::kInfo;
   std::vector<std::pair<std::string, log::Level>> categories;  // per-category overrides
   log::Level dcmtk_level = log::Level::kWarn;
+
+  bool operator==(const LogSettings&) const = default;
 };
 
 struct Settings {
@@ -92,6 +110,8 @@ struct Settings {
   PipelineSettings pipeline;
   HttpSettings http;
   LogSettings log;
+
+  bool operator==(const Settings&) const = default;
 };
 
 }  // namespace alveo

@@ -122,6 +122,14 @@ Status StorageScp::ReplaceListenSocket() {
   return Status::Ok();
 }
 
+void StorageScp::CloseListenSocket() {
+  if (listen_fd_ < 0) return;
+  auto* key = reinterpret_cast<PRIVATE_NETWORKKEY*>(network_->network);
+  key->networkSpecific.TCP.listenSocket = -1;
+  close(listen_fd_);
+  listen_fd_ = -1;
+}
+
 void StorageScp::Run() {
   for (int i = 0; i < settings_.max_associations; ++i) {
     workers_.emplace_back([this, i] { WorkerLoop(i + 1); });
@@ -136,6 +144,7 @@ void StorageScp::Stop() {
   }
   if (wake_pipe_[1] >= 0) (void)!write(wake_pipe_[1], "x", 1);
   if (acceptor_.joinable()) acceptor_.join();
+  CloseListenSocket();  // new connections are refused at once instead of waiting in the backlog
   work_ready_.notify_all();
   for (auto& worker : workers_) worker.join();
   workers_.clear();
@@ -230,6 +239,9 @@ void StorageScp::Serve(T_ASC_Association* assoc, std::uint64_t id) {
   for (;;) {
     T_ASC_PresentationContextID pres_id = 0;
     T_DIMSE_Message message{};
+    // Linux re-enters delayed-ACK mode after each response we send; a sender with Nagle on would then
+    // hold its next small segment ~40 ms for our ACK. Quick-ACK mode before each read avoids that.
+    if (settings_.tcp_quickack) ConfigureSocket(assoc, true);
     cond = DIMSE_receiveCommand(assoc, DIMSE_NONBLOCKING, 1, &pres_id, &message, nullptr);
     if (cond == DIMSE_NODATAAVAILABLE) {
       ++idle_seconds;

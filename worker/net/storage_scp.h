@@ -63,6 +63,7 @@ class StorageScp {
   void WorkerLoop(int index);
   void Serve(T_ASC_Association* assoc, std::uint64_t id);
   Status ReplaceListenSocket();
+  void CloseListenSocket();
 
   const DicomSettings& settings_;
   spool::Spool& spool_;

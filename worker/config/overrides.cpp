@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/overrides.h"
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "config/config_keys.h"
+#include "config/value_checks.h"
+
+namespace alveo::config::internal {
+namespace {
+
+const KeyInfo* FindKey(const std::vector<KeyInfo>& keys, std::string_view key) {
+  for (const KeyInfo& info : keys) {
+    if (!info.in_list_element && info.key == key) return &info;
+  }
+  return nullptr;
+}
+
+// The kind of value `key` takes, or an issue explaining why it cannot be overridden.
+std::optional<KeyKind> ResolveKind(const std::string& key, const std::vector<KeyInfo>& keys,
+                                   std::vector<Issue>& issues) {
+  if (const KeyInfo* info = FindKey(keys, key)) {
+    if (info->kind != KeyKind::kSection) return info->kind;
+    issues.push_back(Issue{
+        key, "is a section; override the keys inside it one by one (" + key + ".<key>=<value>)"});
+    return std::nullopt;
+  }
+  const std::size_t dot = key.rfind('.');
+  if (dot != std::string::npos) {
+    const KeyInfo* parent = FindKey(keys, key.substr(0, dot));
+    if (parent != nullptr && parent->kind == KeyKind::kCategoryLevels) return KeyKind::kString;
+  }
+  std::vector<std::string> candidates;
+  for (const KeyInfo& info : keys) {
+    if (!info.in_list_element && info.kind != KeyKind::kSection) candidates.push_back(info.key);
+  }
+  std::string message = "unknown key in override";
+  if (const auto suggestion = ClosestMatch(key, candidates)) {
+    message += " (did you mean " + *suggestion + "?)";
+  }
+  issues.push_back(Issue{key, std::move(message)});
+  return std::nullopt;
+}
+
+std::optional<JsonValue> ParseInteger(const std::string& key, const std::string& text,
+                                      std::vector<Issue>& issues) {
+  std::int64_t number = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, number);
+  if (error == std::errc::result_out_of_range) {
+    issues.push_back(Issue{key, "override value " + text + " is out of range"});
+    return std::nullopt;
+  }
+  if (error != std::errc() || ptr != end) {
+    issues.push_back(Issue{key, "override value \"" + text + "\" is not an integer"});
+    return std::nullopt;
+  }
+  return JsonValue{number};
+}
+
+// A sample value shown when an override for a list or object is not valid JSON.
+std::string_view JsonExample(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kStringList:
+      return R"(["CT", "CR"])";
+    case KeyKind::kObjectList:
+      return R"([{"ae_title": "PACS", "hosts": ["192.0.2.10"]}])";
+    default:
+      return R"({"net": "debug"})";
+  }
+}
+
+std::optional<JsonValue> ConvertValue(const std::string& key, KeyKind kind, const std::string& text,
+                                      std::vector<Issue>& issues) {
+  switch (kind) {
+    case KeyKind::kBool:
+      if (text == "true" || text == "false") return JsonValue{text == "true"};
+      issues.push_back(Issue{key, "override value \"" + text + "\" must be true or false"});
+      return std::nullopt;
+    case KeyKind::kInteger:
+      return ParseInteger(key, text, issues);
+    case KeyKind::kString:
+      return JsonValue{text};
+    case KeyKind::kSection:
+      return std::nullopt;
+    case KeyKind::kStringList:
+    case KeyKind::kCategoryLevels:
+    case KeyKind::kObjectList:
+      break;
+  }
+  Result<JsonValue> parsed = ParseJson(text);
+  if (!parsed.ok()) {
+    issues.push_back(Issue{key, "override value must be JSON text such as " +
+                                    std::string(JsonExample(kind)) + ": " +
+                                    parsed.status().message()});
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
+
+// Stores `value` at the dotted `key`, creating missing sections.
+void SetPath(const std::string& key, JsonValue value, JsonObject& root,
+             std::vector<Issue>& issues) {
+  JsonObject* current = &root;
+  std::size_t start = 0;
+  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string segment = key.substr(start, dot - start);
+    JsonValue* next = FindMember(*current, segment);
+    if (next == nullptr) {
+      current->push_back(JsonMember{segment, JsonValue{JsonObject{}}});
+      next = &current->back().value;
+    }
+    current = std::get_if<JsonObject>(&next->data);
+    if (current == nullptr) {
+      issues.push_back(Issue{key, "cannot apply override: " + key.substr(0, dot) +
+                                      " in the settings file is not an object"});
+      return;
+    }
+    start = dot + 1;
+  }
+  const std::string last = key.substr(start);
+  if (JsonValue* existing = FindMember(*current, last)) {
+    *existing = std::move(value);
+  } else {
+    current->push_back(JsonMember{last, std::move(value)});
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ApplyOverrides(const Overrides& overrides, JsonObject& root,
+                                        std::vector<Issue>& issues) {
+  const std::vector<KeyInfo> keys = AcceptedKeys();
+  std::vector<std::string> applied;
+  for (const auto& [key, text] : overrides) {
+    if (key.empty()) {
+      issues.push_back(Issue{"override", "missing key before '=' (\"=" + text + "\")"});
+      continue;
+    }
+    const std::optional<KeyKind> kind = ResolveKind(key, keys, issues);
+    if (!kind) continue;
+    std::optional<JsonValue> value = ConvertValue(key, *kind, text, issues);
+    if (!value) continue;
+    SetPath(key, std::move(*value), root, issues);
+    applied.push_back(key);
+  }
+  return applied;
+}
+
+}  // namespace alveo::config::internal

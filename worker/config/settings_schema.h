@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// The settings file schema: every key in file order with its JSON type, range and value check.
+// Reading, writing and key listing are visitors over these templates, so they cannot drift apart.
+// Thread-safety: stateless templates and constant tables.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "config/value_checks.h"
+#include "core/log.h"
+#include "core/settings.h"
+
+namespace alveo::config::internal {
+
+enum class Presence { kOptional, kRequired };
+
+template <typename T>
+struct NamedValue {
+  std::string_view name;
+  T value;
+};
+
+inline constexpr std::array<NamedValue<log::Level>, 6> kLevelNames{{
+    {"trace", log::Level::kTrace},
+    {"debug", log::Level::kDebug},
+    {"info", log::Level::kInfo},
+    {"warn", log::Level::kWarn},
+    {"error", log::Level::kError},
+    {"off", log::Level::kOff},
+}};
+
+inline constexpr std::array<NamedValue<SyncMode>, 2> kSyncModeNames{{
+    {"syncfs", SyncMode::kSyncfs},
+    {"fsync", SyncMode::kFsync},
+}};
+
+inline constexpr std::uint64_t kBytesPerMb = 1024 * 1024;  // spool.min_free_mb counts MiB
+inline constexpr int kMaxMinFreeMb = 16 * 1024 * 1024;     // 16 TiB
+
+// A visitor V provides these members; each names one key of the current JSON object, and the
+// settings field (`S&` may be const for visitors that only read the settings):
+//   Section(name, fn)                     nested object; calls fn(child visitor)
+//   Bool(name, bool&)
+//   Int(name, int&, min, max)
+//   Megabytes(name, std::uint64_t& bytes, max_mb)  an integer count of MiB in the file
+//   String(name, std::string&, check, presence)
+//   StringList(name, std::vector<std::string>&, check)  check applies to each element
+//   Enum(name, T&, names)                 a string naming one of `names`
+//   CategoryLevels(name, std::vector<std::pair<std::string, log::Level>>&)  {"net": "debug"}
+//   ObjectList(name, std::vector<T>&, fn)  array of objects; calls fn(child visitor, element)
+
+template <typename V, typename S>
+void VisitAllowedCaller(V& v, S& caller) {
+  v.String("ae_title", caller.ae_title, CheckAeTitle, Presence::kRequired);
+  v.StringList("hosts", caller.hosts, CheckIpv4Address);
+}
+
+template <typename V, typename S>
+void VisitDicom(V& v, S& dicom) {
+  v.String("ae_title", dicom.ae_title, CheckAeTitle, Presence::kOptional);
+  v.String("bind_address", dicom.bind_address, CheckIpv4Address, Presence::kOptional);
+  v.Int("port", dicom.port, 0, 65535);
+  v.Int("max_associations", dicom.max_associations, 1, 512);
+  v.Int("max_pdu_bytes", dicom.max_pdu_bytes, 4096, 131072);
+  v.Int("acse_timeout_seconds", dicom.acse_timeout_seconds, 1, 3600);
+  v.Int("dimse_timeout_seconds", dicom.dimse_timeout_seconds, 1, 3600);
+  v.Bool("check_called_ae", dicom.check_called_ae);
+  v.Bool("restrict_callers", dicom.restrict_callers);
+  v.ObjectList("allowed_callers", dicom.allowed_callers, [](auto& element_visitor, auto& caller) {
+    VisitAllowedCaller(element_visitor, caller);
+  });
+  v.Bool("accept_all_storage_classes", dicom.accept_all_storage_classes);
+  v.Bool("tcp_quickack", dicom.tcp_quickack);
+}
+
+template <typename V, typename S>
+void VisitSpool(V& v, S& spool) {
+  v.String("data_dir", spool.data_dir, CheckPath, Presence::kOptional);
+  v.Megabytes("min_free_mb", spool.min_free_bytes, kMaxMinFreeMb);
+  v.Enum("sync_mode", spool.sync_mode, kSyncModeNames);
+  v.Int("retention_hours", spool.retention_hours, 0, 87600);
+  v.Int("retention_sweep_minutes", spool.retention_sweep_minutes, 1, 1440);
+}
+
+template <typename V, typename S>
+void VisitStudyFilter(V& v, S& filter) {
+  v.StringList("modalities", filter.modalities, CheckModality);
+  v.StringList("include_patterns", filter.include_patterns, CheckRegex);
+  v.StringList("exclude_patterns", filter.exclude_patterns, CheckRegex);
+  v.Bool("analyse_unlabelled", filter.analyse_unlabelled);
+}
+
+template <typename V, typename S>
+void VisitStudy(V& v, S& study) {
+  v.Int("quiet_period_ms", study.quiet_period_ms, 100, 3600000);
+  v.Bool("early_completion", study.early_completion);
+  v.Int("early_completion_grace_ms", study.early_completion_grace_ms, 0, 60000);
+  v.Section("filter", [&](auto& child) { VisitStudyFilter(child, study.filter); });
+}
+
+template <typename V, typename S>
+void VisitPipeline(V& v, S& pipeline) {
+  v.Int("io_threads", pipeline.io_threads, 1, 64);
+  v.Int("compute_threads", pipeline.compute_threads, 0, 256);
+}
+
+template <typename V, typename S>
+void VisitHttp(V& v, S& http) {
+  v.Bool("enabled", http.enabled);
+  v.String("address", http.address, CheckIpv4Address, Presence::kOptional);
+  v.Int("port", http.port, 0, 65535);
+  v.Int("threads", http.threads, 1, 64);
+}
+
+template <typename V, typename S>
+void VisitLog(V& v, S& log_settings) {
+  v.Enum("level", log_settings.level, kLevelNames);
+  v.CategoryLevels("categories", log_settings.categories);
+  v.Enum("dcmtk_level", log_settings.dcmtk_level, kLevelNames);
+}
+
+// The whole file. `S` is Settings or const Settings.
+template <typename V, typename S>
+void VisitSettings(V& v, S& settings) {
+  v.Section("dicom", [&](auto& child) { VisitDicom(child, settings.dicom); });
+  v.Section("spool", [&](auto& child) { VisitSpool(child, settings.spool); });
+  v.Section("study", [&](auto& child) { VisitStudy(child, settings.study); });
+  v.Section("pipeline", [&](auto& child) { VisitPipeline(child, settings.pipeline); });
+  v.Section("http", [&](auto& child) { VisitHttp(child, settings.http); });
+  v.Section("log", [&](auto& child) { VisitLog(child, settings.log); });
+}
+
+}  // namespace alveo::config::internal
