@@ -96,5 +96,45 @@ TEST(AssociationTest, BeyondTheLimitAssociationsAreRejectedTransientlyNeverHung)
   EXPECT_EQ(server.Stop(), 0);
 }
 
+TEST(AssociationTest, SixteenConcurrentAssociationsAreServedTogether) {
+  if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
+  TempDir dir;
+  AlveoServer server;  // default limit: 32
+  ASSERT_TRUE(server.Start()) << server.error();
+  const SmallSeries series = WriteSmallCtSeries(dir.Path("ct"), 16);
+  const std::string release = dir.Path("release");
+  std::vector<std::unique_ptr<Process>> senders;
+  for (int i = 0; i < 16; ++i) {
+    const std::string dataset = WriteBareDataset(series.files[i], dir.Path("ds" + std::to_string(i) + ".bin"));
+    RawStoreOptions store;
+    store.sop_class_uid = kCtClass;
+    store.sop_instance_uid = series.sop_uids[i];
+    store.extra_args = {"--hold-until", release};
+    ProcessOptions process;
+    process.argv = RawStorescuArgs(server.dicom_port(), dataset, store);
+    process.log_dir = dir.path();
+    process.log_name = "sender-" + std::to_string(i);
+    process.capture_stdout = true;
+    senders.push_back(Process::Start(process));
+    ASSERT_TRUE(senders.back());
+  }
+  // All 16 stored their instance and are still associated at the same time.
+  for (auto& sender : senders) {
+    ASSERT_TRUE(sender->WaitForLine(std::regex("^status=0x0000"), std::chrono::seconds(30)));
+    ASSERT_TRUE(sender->WaitForLine(std::regex("^holding"), std::chrono::seconds(30)));
+  }
+  const HttpResponse health = server.Get("/healthz");
+  EXPECT_EQ(ParseJson(health.body).Get("active_associations").AsInt(), 16) << health.body;
+  EXPECT_TRUE(RunEchoscu(server.dicom_port()).ok());  // a 17th is still welcome
+  ASSERT_TRUE(WriteFile(release, "go"));
+  for (auto& sender : senders) {
+    const auto status = sender->Wait(std::chrono::seconds(20));
+    ASSERT_TRUE(status.has_value());
+    EXPECT_TRUE(status->ExitedWith(0)) << status->ToString();
+  }
+  EXPECT_EQ(StoredInstanceFiles(server).size(), 16u);
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace alveo::testing
