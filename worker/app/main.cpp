@@ -8,9 +8,7 @@
 #include <vector>
 
 #include "app/commands.h"
-#ifdef ALVEO_HAS_PHANTOM
 #include "app/phantom_command.h"
-#endif
 
 int main(int argc, char** argv) {
   sigset_t signals;
@@ -28,9 +26,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "serve") return alveo::app::RunServeCommand(rest);
   if (args[0] == "version" || args[0] == "--version") return alveo::app::RunVersionCommand(rest);
-#ifdef ALVEO_HAS_PHANTOM
   if (args[0] == "phantom") return alveo::app::RunPhantomCommand(rest);
-#endif
   std::fprintf(stderr, "alveo: unknown command '%s' (see alveo --help)\n", args[0].c_str());
   return 2;
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 namespace alveo {
@@ -53,6 +54,13 @@ TEST(UidTest, DerivedUidsAreDeterministicValidAndDistinct) {
   EXPECT_TRUE(IsValidUid(a)) << a;
   EXPECT_LE(a.size(), 44u);  // 2.25. + at most 39 digits
   EXPECT_NE(a[5], '0');      // no leading zero in the integer component
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const std::string uid = DeriveUid("key-" + std::to_string(i));
+    EXPECT_TRUE(IsValidUid(uid)) << uid;
+    seen.insert(uid);
+  }
+  EXPECT_EQ(seen.size(), 200u);
 }
 
 }  // namespace
