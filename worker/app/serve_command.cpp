@@ -90,6 +90,9 @@ int Serve(const Settings& settings, const std::string& config_path) {
   scp.Stop();
   http.Stop();
   pipeline.Stop();
+  ALVEO_LOG(kInfo, kSpool) << "spool: " << (*spool)->bytes_committed() / (1024 * 1024) << " MiB committed, "
+                           << (*spool)->sync_requests() << " sync requests served by " << (*spool)->syncs_run()
+                           << " filesystem syncs";
   ALVEO_LOG(kInfo, kApp) << "stopped cleanly";
   return 0;
 }

@@ -107,6 +107,7 @@ StoreHandler::Outcome StoreHandler::Receive(T_ASC_Association* assoc, T_ASC_Pres
     DIC_UL bytes = 0, pdvs = 0;
     cond = DIMSE_ignoreDataSet(assoc, DIMSE_NONBLOCKING, timeout, &bytes, &pdvs);
   }
+  (*pending)->Flush();  // the parser below reads the file
   if (!(*pending)->status().ok()) {  // disk write failed: the rest of the dataset was discarded
     outcome.status = (*pending)->status();
     if (cond.bad() && cond != DIMSE_OUTOFRESOURCES) network = cond;

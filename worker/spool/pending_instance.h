@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // A received instance on its way to the spool: a temporary file in <data>/incoming that the network
-// layer streams bytes into while they arrive. Write-back starts every few MiB so the final sync only
-// waits for the tail. Destroying an uncommitted PendingInstance deletes the temporary file, so a
-// failed or aborted transfer leaves nothing behind. Thread-safety: owned by one association thread.
+// layer streams bytes into while they arrive. Bytes are gathered into 256 KiB writes, and write-back
+// of each written chunk starts at once (sync_file_range), so by the end of the transfer most of the
+// data is already on its way to the disk and the commit's sync only waits for the tail.
+// Destroying an uncommitted PendingInstance deletes the temporary file, so a failed or aborted
+// transfer leaves nothing behind. Thread-safety: owned by one association thread.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "spool/file_system.h"
@@ -23,6 +26,8 @@ class PendingInstance {
 
   // Appends bytes; returns false (and keeps the error in status()) on the first failure.
   bool Write(const void* data, std::size_t size);
+  // Writes out what is buffered; the spool calls it before committing.
+  bool Flush();
   const Status& status() const { return status_; }
   const std::string& temp_path() const { return temp_path_; }
   std::uint64_t bytes_written() const { return written_; }
@@ -33,13 +38,14 @@ class PendingInstance {
   int TakeDescriptor();
   void MarkCommitted() { committed_ = true; }
 
-  static constexpr std::uint64_t kWritebackChunk = 4ull << 20;
+  static constexpr std::size_t kChunk = 256 * 1024;
 
   FileSystem& fs_;
   int fd_;
   std::string temp_path_;
-  std::uint64_t written_ = 0;
-  std::uint64_t writeback_started_ = 0;
+  std::vector<char> buffer_;
+  std::uint64_t written_ = 0;   // bytes accepted by Write()
+  std::uint64_t on_disk_ = 0;   // bytes handed to the kernel
   Status status_;
   bool committed_ = false;
 };

@@ -30,7 +30,14 @@ Status IoError(const std::string& what, int rc) {
 }  // namespace
 
 Spool::Spool(const SpoolSettings& settings, FileSystem& fs, std::string root)
-    : settings_(settings), fs_(fs), root_(std::move(root)) {}
+    : settings_(settings), fs_(fs), root_(std::move(root)) {
+  root_fd_ = fs_.Open(root_, O_RDONLY | O_DIRECTORY, 0);
+  if (root_fd_ >= 0) group_sync_ = std::make_unique<GroupSync>(fs_, root_fd_);
+}
+
+Spool::~Spool() {
+  if (root_fd_ >= 0) (void)fs_.Close(root_fd_);
+}
 
 Result<std::unique_ptr<Spool>> Spool::Open(const SpoolSettings& settings, FileSystem& fs) {
   std::error_code error;
@@ -57,8 +64,8 @@ std::string Spool::StudyDir(const std::string& study_key) const {
   return root_ + "/" + kStudies + "/" + study_key;
 }
 
-std::mutex& Spool::StudyLock(const std::string& study_key) {
-  return study_locks_[std::hash<std::string>{}(study_key) % study_locks_.size()];
+Spool::Stripe& Spool::StripeOf(const std::string& study_key) {
+  return stripes_[std::hash<std::string>{}(study_key) % stripes_.size()];
 }
 
 Result<std::unique_ptr<PendingInstance>> Spool::BeginInstance() {
@@ -76,6 +83,10 @@ Result<std::unique_ptr<PendingInstance>> Spool::BeginInstance() {
 }
 
 Status Spool::SyncAll(int fd, const std::string& what) {
+  if (group_sync_) {
+    Status status = group_sync_->Sync();
+    return status.ok() ? status : Status::Error(ErrorCode::kIoError, status.message() + " (after " + what + ")");
+  }
   const int rc = fs_.Syncfs(fd);
   return rc < 0 ? IoError("syncfs after " + what, rc) : Status::Ok();
 }
@@ -94,7 +105,7 @@ Status Spool::EnsureStudyDir(const std::string& study_key) {
   return Status::Ok();
 }
 
-Status Spool::AppendRecordLocked(const std::string& study_key, const std::string& line) {
+Result<int> Spool::AppendLine(const std::string& study_key, const std::string& line, bool sync) {
   const std::string path = StudyDir(study_key) + "/" + kJournal;
   const int fd = fs_.Open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
   if (fd < 0) return IoError("cannot open journal", fd);
@@ -102,13 +113,36 @@ Status Spool::AppendRecordLocked(const std::string& study_key, const std::string
   Status status;
   if (const ssize_t rc = fs_.Write(fd, record.data(), record.size()); rc < 0) {
     status = IoError("journal append", static_cast<int>(rc));
-  } else if (settings_.sync_mode == SyncMode::kFsync) {
-    if (const int sync = fs_.Fdatasync(fd); sync < 0) status = IoError("journal fdatasync", sync);
-  } else {
+  } else if (sync && settings_.sync_mode == SyncMode::kFsync) {
+    if (const int synced = fs_.Fdatasync(fd); synced < 0) status = IoError("journal fdatasync", synced);
+  } else if (sync) {
     status = SyncAll(fd, "journal append");
   }
-  (void)fs_.Close(fd);
-  return status;
+  if (!status.ok() || sync) {
+    (void)fs_.Close(fd);
+    if (!status.ok()) return status;
+    return -1;
+  }
+  return fd;
+}
+
+Status Spool::AppendRecordLocked(const std::string& study_key, const std::string& line) {
+  auto appended = AppendLine(study_key, line, /*sync=*/true);
+  return appended.ok() ? Status::Ok() : appended.status();
+}
+
+// Runs outside the study lock, so that commits of concurrent associations share filesystem commits.
+Status Spool::MakeCommitDurable(int data_fd, int journal_fd, const std::string& study_key) {
+  if (settings_.sync_mode == SyncMode::kSyncfs) {
+    // One sync: the data, the rename and the journal line reach the disk together.
+    return SyncAll(data_fd, "commit");
+  }
+  const int dir = fs_.Open(StudyDir(study_key), O_RDONLY | O_DIRECTORY, 0);
+  int rc = dir < 0 ? dir : fs_.Fsync(dir);
+  if (dir >= 0) (void)fs_.Close(dir);
+  if (rc < 0) return IoError("fsync of study folder", rc);
+  rc = fs_.Fdatasync(journal_fd);
+  return rc < 0 ? IoError("journal fdatasync", rc) : Status::Ok();
 }
 
 Result<CommitResult> Spool::Commit(std::unique_ptr<PendingInstance> pending, const InstanceMeta& meta,
@@ -119,42 +153,50 @@ Result<CommitResult> Spool::Commit(std::unique_ptr<PendingInstance> pending, con
   stored.provenance = provenance;
   stored.study_key = StudyKeyFor(meta.study_instance_uid);
   stored.file = std::string(kStudies) + "/" + stored.study_key + "/" + InstanceKeyFor(meta.sop_instance_uid) + ".dcm";
+  if (!pending->Flush()) return pending->status();
   stored.size_bytes = pending->bytes_written();
   const std::string final_path = AbsolutePath(stored.file);
 
-  const int fd = pending->TakeDescriptor();
   struct CloseOnExit {
     FileSystem& fs;
     int fd;
-    ~CloseOnExit() { (void)fs.Close(fd); }
-  } closer{fs_, fd};
+    ~CloseOnExit() {
+      if (fd >= 0) (void)fs.Close(fd);
+    }
+  } data{fs_, pending->TakeDescriptor()}, journal{fs_, -1};
   if (settings_.sync_mode == SyncMode::kFsync) {
-    if (const int rc = fs_.Fsync(fd); rc < 0) return IoError("fsync of received instance", rc);
+    if (const int rc = fs_.Fsync(data.fd); rc < 0) return IoError("fsync of received instance", rc);
   }
 
-  std::lock_guard lock(StudyLock(stored.study_key));
+  Stripe& stripe = StripeOf(stored.study_key);
+  std::unique_lock lock(stripe.mutex);
+  // A copy of the same instance may be committing right now: wait until it is durable (or failed).
+  stripe.settled.wait(lock, [&] { return stripe.durable_pending.count(final_path) == 0; });
   if (fs_.Exists(final_path)) {
-    result.duplicate = true;  // first copy wins; the pending file is deleted by its destructor
+    result.duplicate = true;  // the first copy is durable; the pending file is deleted by its destructor
     return result;
   }
   if (Status status = EnsureStudyDir(stored.study_key); !status.ok()) return status;
   if (const int rc = fs_.Rename(pending->temp_path(), final_path); rc < 0) {
     return IoError("rename into study folder", rc);
   }
-  if (settings_.sync_mode == SyncMode::kFsync) {
-    const int dir = fs_.Open(StudyDir(stored.study_key), O_RDONLY | O_DIRECTORY, 0);
-    const int rc = dir < 0 ? dir : fs_.Fsync(dir);
-    if (dir >= 0) (void)fs_.Close(dir);
-    if (rc < 0) {
-      (void)fs_.Unlink(final_path);
-      return IoError("fsync of study folder", rc);
-    }
+  auto appended = AppendLine(stored.study_key, EncodeRecord(ToRecord(stored)), /*sync=*/false);
+  if (!appended.ok()) {
+    (void)fs_.Unlink(final_path);  // never acknowledged; recovery ignores a partial journal line
+    return appended.status();
   }
-  // In syncfs mode this one sync makes the data, the rename and the journal line durable together.
-  if (Status status = AppendRecordLocked(stored.study_key, EncodeRecord(ToRecord(stored))); !status.ok()) {
-    (void)fs_.Unlink(final_path);  // never acknowledged; recovery ignores its journal line
-    return status;
-  }
+  journal.fd = *appended;
+  stripe.durable_pending.insert(final_path);
+  lock.unlock();
+
+  const Status durable = MakeCommitDurable(data.fd, journal.fd, stored.study_key);
+
+  lock.lock();
+  stripe.durable_pending.erase(final_path);
+  if (!durable.ok()) (void)fs_.Unlink(final_path);  // not acknowledged; a resend stores it anew
+  lock.unlock();
+  stripe.settled.notify_all();
+  if (!durable.ok()) return durable;
   pending->MarkCommitted();
   bytes_committed_.fetch_add(stored.size_bytes);
   return result;

@@ -12,7 +12,9 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "core/status.h"
 #include "core/study_types.h"
 #include "spool/file_system.h"
+#include "spool/group_sync.h"
 #include "spool/pending_instance.h"
 
 namespace alveo::spool {
@@ -61,15 +64,31 @@ class Spool {
   std::string AbsolutePath(const std::string& relative) const { return root_ + "/" + relative; }
   const std::string& root() const { return root_; }
   std::uint64_t bytes_committed() const { return bytes_committed_.load(); }
+  std::uint64_t syncs_run() const { return group_sync_ ? group_sync_->syncs_run() : 0; }
+  std::uint64_t sync_requests() const { return group_sync_ ? group_sync_->requests() : 0; }
+  ~Spool();
 
  private:
   Spool(const SpoolSettings& settings, FileSystem& fs, std::string root);
 
   std::string StudyDir(const std::string& study_key) const;
-  std::mutex& StudyLock(const std::string& study_key);
+  // Writes to one study are serialised by its stripe. `durable_pending` holds the instance files
+  // that are renamed and journaled but whose sync has not returned yet; a duplicate of one of them
+  // waits on `settled` instead of answering Success for data that might not survive a crash.
+  struct Stripe {
+    std::mutex mutex;
+    std::condition_variable settled;
+    std::set<std::string> durable_pending;
+  };
+  Stripe& StripeOf(const std::string& study_key);
+  std::mutex& StudyLock(const std::string& study_key) { return StripeOf(study_key).mutex; }
   Status EnsureStudyDir(const std::string& study_key);
+  // Appends "\n" + line to the study journal. With `sync` the line is durable on return; without,
+  // the returned descriptor (caller closes) is for the caller's own sync.
+  Result<int> AppendLine(const std::string& study_key, const std::string& line, bool sync);
   Status AppendRecordLocked(const std::string& study_key, const std::string& line);
   Status SyncAll(int fd, const std::string& what);
+  Status MakeCommitDurable(int data_fd, int journal_fd, const std::string& study_key);
   RecoveredStudy RecoverStudy(const std::string& study_key);
   Status RemoveStudyLocked(const std::string& study_key);
 
@@ -78,7 +97,9 @@ class Spool {
   const std::string root_;
   std::atomic<std::uint64_t> next_temp_{0};
   std::atomic<std::uint64_t> bytes_committed_{0};
-  std::array<std::mutex, 64> study_locks_;  // striped by study key
+  std::array<Stripe, 64> stripes_;  // by hash of the study key
+  int root_fd_ = -1;                 // the data folder, for syncfs
+  std::unique_ptr<GroupSync> group_sync_;
 };
 
 }  // namespace alveo::spool

@@ -3,6 +3,7 @@
 // fault-injection idea), and can pretend the disk is nearly full.
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <optional>
 #include <string>
@@ -70,9 +71,9 @@ class FaultyFileSystem final : public FileSystem {
   PosixFileSystem real_;
   Op fail_ = Op::kNone;
   int error_ = EIO;
-  int journal_fd_ = -1;
-  int syncfs_calls_ = 0;
-  int fsync_calls_ = 0;
+  std::atomic<int> journal_fd_{-1};
+  std::atomic<int> syncfs_calls_{0};
+  std::atomic<int> fsync_calls_{0};
   std::optional<std::uint64_t> free_bytes_;
 };
 

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +118,31 @@ TEST_P(SpoolTest, DuplicateSopInstanceIsStoredOnce) {
   ASSERT_EQ(recovered.size(), 1u);
   EXPECT_EQ(recovered[0].instances.size(), 1u);
   EXPECT_EQ(ReadAll(spool_->AbsolutePath(recovered[0].instances[0].file)), "first");
+}
+
+TEST_P(SpoolTest, ConcurrentCopiesOfOneInstanceAreStoredOnce) {
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> stored{0}, duplicates{0}, failed{0};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto result = Store("1.2.3.4", "copy-" + std::to_string(i));
+      if (!result.ok()) {
+        ++failed;
+      } else {
+        ++(result->duplicate ? duplicates : stored);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(stored.load(), 1);
+  EXPECT_EQ(duplicates.load(), kThreads - 1);
+  EXPECT_EQ(FilesUnder("incoming"), 0u);
+  Reopen();
+  const auto recovered = spool_->Recover();
+  ASSERT_EQ(recovered.size(), 1u);
+  EXPECT_EQ(recovered[0].instances.size(), 1u);
 }
 
 TEST_P(SpoolTest, FailedWriteLeavesNothingBehind) {
