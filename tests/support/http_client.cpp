@@ -21,6 +21,8 @@
 
 #include <strings.h>
 
+#include "core/json_text.h"
+
 namespace alveo::testing {
 
 struct JsonValue::Node {
@@ -92,37 +94,7 @@ std::shared_ptr<const Node> Convert(const Poco::Dynamic::Var& var) {
   return node;
 }
 
-void AppendQuoted(std::string& out, const std::string& text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+void AppendQuoted(std::string& out, const std::string& text) { AppendJsonString(out, text); }
 
 void Serialize(const Node& node, std::string& out) {
   switch (node.type) {

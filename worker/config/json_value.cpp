@@ -11,6 +11,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "config/json_syntax.h"
+#include "core/json_text.h"
 
 namespace alveo::config::internal {
 namespace {
@@ -107,43 +108,7 @@ Status Invalid(std::string message) {
   return Status::Error(ErrorCode::kConfigInvalid, std::move(message));
 }
 
-void AppendQuoted(std::string_view text, std::string& out) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04X", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+void AppendQuoted(std::string_view text, std::string& out) { AppendJsonString(out, text); }
 
 void AppendDouble(double value, std::string& out) {
   if (!std::isfinite(value)) {
