@@ -30,6 +30,8 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(ErrorCode::kCount)> kTa
      415},
     {ErrorCode::kShuttingDown, "shutting_down", "service is shutting down", 0xA700, 503},
     {ErrorCode::kCorruptJournal, "corrupt_journal", "journal record is corrupt", 0xA700, 500},
+    {ErrorCode::kCorruptPixelData, "corrupt_pixel_data", "pixel data cannot be decoded", 0xC000, 422},
+    {ErrorCode::kUnsupportedEncoding, "unsupported_encoding", "pixel encoding not supported", 0xC000, 415},
 }};
 
 }  // namespace

@@ -25,6 +25,8 @@ enum class ErrorCode : std::uint16_t {
   kUnsupportedSopClass,  // SOP class not in the accepted set
   kShuttingDown,         // the service is draining and takes no new work
   kCorruptJournal,       // a journal record failed its checksum or could not be parsed
+  kCorruptPixelData,     // pixel data missing, truncated or undecodable
+  kUnsupportedEncoding,  // a transfer syntax or pixel format we cannot decode
   kCount
 };
 
