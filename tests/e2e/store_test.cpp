@@ -221,5 +221,30 @@ TEST_F(StoreTest, AnAbdomenCtIsStoredButNotAnalysed) {
   EXPECT_EQ(StoredInstanceFiles(server_).size(), 10u);
 }
 
+TEST_F(StoreTest, ACompleteStudyIsClassifiedAndItsResultSurvivesARestart) {
+  const Phantom ct = MakePhantom(dir_.Path("diffuse"), {"--kind", "diffuse", "--modality", "CT", "--rows", "256", "--cols",
+                                                        "256", "--slices", "120", "--slice-spacing", "2.5"});
+  const ToolResult store = RunStorescu(server_.dicom_port(), ct.files);
+  ASSERT_EQ(CountSuccesses(ParseStoreResponses(store.stderr_text)), 120u) << store.Describe();
+  const auto study = WaitForStudy(server_, ct.study_uid, [](const JsonValue& s) { return StateIs(s, "processed"); });
+  ASSERT_TRUE(study.has_value());
+  const JsonValue result = study->Get("result");
+  ASSERT_TRUE(result.IsObject()) << study->ToString();
+  EXPECT_EQ(result.Get("status").AsString(), "flagged");
+  EXPECT_EQ(result.Get("analysis").AsString(), "ct_3d");
+  const JsonValue differential = result.Get("differential");
+  ASSERT_GE(differential.Size(), 2u);
+  EXPECT_TRUE(differential.At(0).Get("code").AsString() == "78144005" ||
+              differential.At(1).Get("code").AsString() == "78144005");
+  EXPECT_NE(study->Get("detail").AsString().find("flagged"), std::string::npos);
+
+  ASSERT_TRUE(server_.Restart()) << server_.error();
+  const auto again = WaitForStudy(server_, ct.study_uid, [](const JsonValue& s) { return s.IsObject(); });
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(StateIs(*again, "processed"));
+  EXPECT_EQ(again->Get("result").Get("status").AsString(), "flagged");
+  EXPECT_EQ(again->Get("version").AsInt(), 1);
+}
+
 }  // namespace
 }  // namespace alveo::testing

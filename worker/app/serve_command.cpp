@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/analysis_processor.h"
 #include "app/commands.h"
 #include "app/serve_options.h"
 #include "app/version.h"
@@ -16,7 +17,6 @@
 #include "dicom/dcmtk_setup.h"
 #include "http/http_server.h"
 #include "net/storage_scp.h"
-#include "pipeline/recording_processor.h"
 #include "pipeline/study_pipeline.h"
 #include "spool/spool.h"
 
@@ -58,7 +58,7 @@ int Serve(const Settings& settings, const std::string& config_path) {
     return 1;
   }
   auto recovered = (*spool)->Recover();
-  pipeline::RecordingProcessor processor;
+  AnalysisProcessor processor(**spool);
   pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);
   pipeline.Start(std::move(recovered));
 

@@ -40,7 +40,8 @@ struct StudyManifest {
 // What the processor reports back for one manifest.
 struct ProcessOutcome {
   bool ok = true;
-  std::string summary;  // one line for the API and logs
+  std::string summary;      // one line for the API and logs
+  std::string result_json;  // the full result document (classifier JSON), stored with the study
 };
 
 // A state change of a study, journaled so that state survives restarts.
@@ -80,7 +81,8 @@ struct StudySummary {
   std::optional<TimePoint> completed_at;
   std::optional<CompletionReason> completion_reason;
   std::optional<TimePoint> processed_at;
-  std::string detail;  // ignore reason, process summary or failure
+  std::string detail;       // ignore reason, process summary or failure
+  std::string result_json;  // the last result document of the current version ("" if none)
 };
 
 }  // namespace alveo

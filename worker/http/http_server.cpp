@@ -107,7 +107,7 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
   void GetStudy(const std::string& id, HTTPServerResponse& response) {
     const auto study = catalog_.FindStudy(id);
     if (!study) return SendError(response, Status::Error(ErrorCode::kNotFound, "no study " + id));
-    SendJson(response, 200, StudyToJson(*study));
+    SendJson(response, 200, StudyDetailToJson(*study));
   }
 
   const StudyCatalog& catalog_;

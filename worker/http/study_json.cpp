@@ -2,6 +2,7 @@
 #include "http/study_json.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 #include <ctime>
 
@@ -39,6 +40,21 @@ Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study) {
                                      : Poco::Dynamic::Var());
   json->set("processed_at", study.processed_at ? Poco::Dynamic::Var(IsoTime(*study.processed_at)) : Poco::Dynamic::Var());
   json->set("detail", study.detail);
+  return json;
+}
+
+Poco::JSON::Object::Ptr StudyDetailToJson(const StudySummary& study) {
+  Poco::JSON::Object::Ptr json = StudyToJson(study);
+  if (study.result_json.empty()) {
+    json->set("result", Poco::Dynamic::Var());
+  } else {
+    try {
+      Poco::JSON::Parser parser;
+      json->set("result", parser.parse(study.result_json));
+    } catch (const Poco::Exception&) {
+      json->set("result", Poco::Dynamic::Var());  // never fail the API on a bad stored document
+    }
+  }
   return json;
 }
 

@@ -10,6 +10,8 @@
 namespace alveo::http {
 
 Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study);
+// StudyToJson plus "result": the classifier's result document (README "Classification result").
+Poco::JSON::Object::Ptr StudyDetailToJson(const StudySummary& study);
 Poco::JSON::Object::Ptr ErrorToJson(const Status& status);
 std::string IsoTime(TimePoint t);
 

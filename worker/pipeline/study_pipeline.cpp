@@ -45,6 +45,8 @@ struct StudyPipeline::Impl {
   std::unique_ptr<asio::steady_timer> retention_timer;
 };
 
+std::string ResultFileName(int version) { return "result-v" + std::to_string(version) + ".json"; }
+
 StudyPipeline::StudyPipeline(const Settings& settings, spool::Spool& spool, StudyProcessor& processor,
                              const Clock& clock)
     : settings_(settings),
@@ -62,6 +64,11 @@ void StudyPipeline::Start(std::vector<RecoveredStudy> recovered) {
   std::size_t requeued = 0;
   for (auto& study : recovered) {
     auto entry = std::make_shared<Entry>(impl_->io, study::StudyState::Restore(study, settings_.study));
+    if (entry->state.phase() == StudyPhase::kProcessed) {
+      if (auto result = spool_.ReadStudyFile(study.study_key, ResultFileName(entry->state.completed_version())); result.ok()) {
+        entry->state.SetResult(std::move(*result));
+      }
+    }
     {
       std::lock_guard lock(registry_mutex_);
       by_key_[study.study_key] = entry;
@@ -242,21 +249,26 @@ void StudyPipeline::RunJob(const EntryPtr& entry, const StudyManifest& manifest,
     try {
       outcome = processor_.Process(manifest);
     } catch (const std::exception& e) {  // a processor bug must not lose the study
-      outcome = {false, std::string("processor failed: ") + e.what()};
+      outcome = {false, std::string("processor failed: ") + e.what(), ""};
     }
     result.type = outcome.ok ? StudyEventType::kProcessed : StudyEventType::kFailed;
     result.detail = outcome.summary;
+    if (!outcome.result_json.empty()) {
+      if (Status status = spool_.WriteStudyFile(key, ResultFileName(manifest.version), outcome.result_json); !status.ok()) {
+        ALVEO_LOG(kError, kSpool) << "study " << key << ": cannot store the result: " << status.ToString();
+      }
+    }
     (outcome.ok ? counters_.studies_processed : counters_.studies_failed).fetch_add(1);
   }
   result.at = clock_.Now();
   if (Status status = spool_.AppendEvent(key, result); !status.ok()) {
     ALVEO_LOG(kError, kSpool) << "study " << key << ": cannot journal result: " << status.ToString();
   }
-  asio::post(entry->strand, [this, entry, result, version = manifest.version] {
+  asio::post(entry->strand, [this, entry, result, version = manifest.version, json = std::move(outcome.result_json)] {
     if (result.type == StudyEventType::kIgnored) {
       entry->state.MarkIgnored(version, result.detail, result.at);
     } else {
-      entry->state.MarkProcessed(version, {result.type == StudyEventType::kProcessed, result.detail}, result.at);
+      entry->state.MarkProcessed(version, {result.type == StudyEventType::kProcessed, result.detail, json}, result.at);
     }
     Publish(*entry);
   });

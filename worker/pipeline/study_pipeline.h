@@ -34,6 +34,9 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> studies_removed{0};
 };
 
+// The stored result document of a study version, in the study's spool folder.
+std::string ResultFileName(int version);
+
 class StudyPipeline final : public InstanceSink, public StudyCatalog {
  public:
   StudyPipeline(const Settings& settings, spool::Spool& spool, StudyProcessor& processor, const Clock& clock);

@@ -202,6 +202,35 @@ Result<CommitResult> Spool::Commit(std::unique_ptr<PendingInstance> pending, con
   return result;
 }
 
+Status Spool::WriteStudyFile(const std::string& study_key, const std::string& name, const std::string& content) {
+  std::lock_guard lock(StudyLock(study_key));
+  const std::string dir = StudyDir(study_key);
+  if (!fs_.Exists(dir)) return Status::Error(ErrorCode::kNotFound, "study folder " + study_key + " does not exist");
+  const std::string temp = dir + "/." + name + ".tmp";
+  const int fd = fs_.Open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+  if (fd < 0) return IoError("cannot create " + name, fd);
+  Status status;
+  if (const ssize_t rc = fs_.Write(fd, content.data(), content.size()); rc < 0) {
+    status = IoError("write " + name, static_cast<int>(rc));
+  } else if (const int synced = fs_.Fdatasync(fd); synced < 0) {
+    status = IoError("sync " + name, synced);
+  }
+  (void)fs_.Close(fd);
+  if (status.ok()) {
+    if (const int rc = fs_.Rename(temp, dir + "/" + name); rc < 0) status = IoError("rename " + name, rc);
+  }
+  if (!status.ok()) (void)fs_.Unlink(temp);
+  return status;
+}
+
+Result<std::string> Spool::ReadStudyFile(const std::string& study_key, const std::string& name) const {
+  std::ifstream file(StudyDir(study_key) + "/" + name, std::ios::binary);
+  if (!file) return Status::Error(ErrorCode::kNotFound, name + " not found for study " + study_key);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
 Status Spool::AppendEvent(const std::string& study_key, const StudyEvent& event) {
   std::lock_guard lock(StudyLock(study_key));
   if (!fs_.Exists(StudyDir(study_key))) {
@@ -239,11 +268,13 @@ RecoveredStudy Spool::RecoverStudy(const std::string& study_key) {
     ALVEO_LOG(kWarn, kSpool) << "study " << study_key << ": skipped " << corrupt
                              << " torn or corrupt journal line(s)";
   }
-  // Files without a journal line were never acknowledged; remove them so a resend is stored anew.
+  // Instance files without a journal line were never acknowledged; remove them so a resend is
+  // stored anew. Interrupted writes of our own files (".<name>.tmp") go too; results stay.
   for (const auto& name : fs_.ListDirectory(dir)) {
-    if (name == kJournal) continue;
+    const bool instance = name.size() > 4 && name.compare(name.size() - 4, 4, ".dcm") == 0;
+    const bool temporary = name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0;
     const std::string relative = std::string(kStudies) + "/" + study_key + "/" + name;
-    if (!referenced.count(relative)) (void)fs_.Unlink(dir + "/" + name);
+    if ((instance && !referenced.count(relative)) || temporary) (void)fs_.Unlink(dir + "/" + name);
   }
   return study;
 }

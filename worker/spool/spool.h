@@ -54,6 +54,11 @@ class Spool {
   // acknowledged) are dropped; corrupt lines are skipped with a warning.
   std::vector<RecoveredStudy> Recover();
 
+  // A file of the study's own (e.g. "result-v2.json"), written durably (temporary file, sync,
+  // rename). `name` is ours, never received data.
+  Status WriteStudyFile(const std::string& study_key, const std::string& name, const std::string& content);
+  Result<std::string> ReadStudyFile(const std::string& study_key, const std::string& name) const;
+
   // Deletes a study folder (rename to trash, then remove).
   Status RemoveStudy(const std::string& study_key);
   // Retention: deletes the study only if its journal still holds exactly `expected_instances`

@@ -109,6 +109,7 @@ std::optional<StudyManifest> StudyState::Complete(CompletionReason reason, TimeP
   processed_at_.reset();
   released_at_.reset();
   detail_.clear();
+  result_json_.clear();
   return MakeManifest(reason, now);
 }
 
@@ -138,6 +139,7 @@ void StudyState::MarkProcessed(int version, const ProcessOutcome& outcome, TimeP
   phase_ = outcome.ok ? StudyPhase::kProcessed : StudyPhase::kFailed;
   processed_at_ = now;
   detail_ = outcome.summary;
+  result_json_ = outcome.result_json;
 }
 
 void StudyState::MarkIgnored(int version, const std::string& reason, TimePoint now) {
@@ -164,6 +166,7 @@ StudySummary StudyState::Summary() const {
   summary.completion_reason = completion_reason_;
   summary.processed_at = processed_at_;
   summary.detail = detail_;
+  summary.result_json = phase_ == StudyPhase::kReceiving ? std::string() : result_json_;
   return summary;
 }
 

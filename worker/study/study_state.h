@@ -43,6 +43,8 @@ class StudyState {
   void MarkProcessing(int version);
   void MarkProcessed(int version, const ProcessOutcome& outcome, TimePoint now);
   void MarkIgnored(int version, const std::string& reason, TimePoint now);
+  // The stored result document of the current version (restored from the spool at start).
+  void SetResult(std::string result_json) { result_json_ = std::move(result_json); }
 
   StudyPhase phase() const { return phase_; }
   int completed_version() const { return completed_version_; }
@@ -76,6 +78,7 @@ class StudyState {
   std::optional<CompletionReason> completion_reason_;
   std::optional<TimePoint> processed_at_;
   std::string detail_;
+  std::string result_json_;
 
   std::set<std::uint64_t> open_associations_;   // delivered instances, not yet ended
   std::optional<TimePoint> released_at_;        // all delivering associations released, with evidence

@@ -102,7 +102,8 @@ TEST_F(StudyStateTest, LateInstanceReopensAndTheNextCompletionIsANewVersion) {
   study.AddInstance(Radiograph("1.2.3", "1.2.3.8"), At(0));
   ASSERT_TRUE(study.OnDeadline(At(5000)).has_value());
   study.MarkProcessing(1);
-  study.MarkProcessed(1, {true, "done"}, At(5100));
+  study.MarkProcessed(1, {true, "done", "{\"status\":\"not_flagged\"}"}, At(5100));
+  EXPECT_EQ(study.Summary().result_json, "{\"status\":\"not_flagged\"}");
   EXPECT_EQ(study.phase(), StudyPhase::kProcessed);
 
   EXPECT_EQ(study.AddInstance(Radiograph("1.2.3", "1.2.3.8"), At(6000)), StudyState::AddResult::kDuplicate);
@@ -121,7 +122,7 @@ TEST_F(StudyStateTest, AResultForASupersededVersionDoesNotOverwriteTheNewOne) {
   ASSERT_TRUE(study.OnDeadline(At(5000)));
   study.MarkProcessing(1);
   study.AddInstance(Radiograph("1.2.3", "1.2.3.9"), At(5500));  // re-opens while v1 runs
-  study.MarkProcessed(1, {true, "v1"}, At(5600));
+  study.MarkProcessed(1, {true, "v1", ""}, At(5600));
   EXPECT_EQ(study.phase(), StudyPhase::kReceiving);
 }
 

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/analysis_processor.h"
+
+#include <cstdio>
+
+#include "analysis/study_analyzer.h"
+#include "classifier/result_json.h"
+#include "core/log.h"
+
+namespace alveo::app {
+namespace {
+
+std::string Summarize(const classifier::ClassificationResult& result) {
+  std::string summary(classifier::StatusName(result.status));
+  if (result.status == classifier::ResultStatus::kNotAnalysable) {
+    return summary + ": " + std::string(classifier::ReasonName(result.reason));
+  }
+  char certainty[16];
+  std::snprintf(certainty, sizeof certainty, " %.0f%%", result.certainty);
+  summary += certainty;
+  if (!result.differential.empty()) summary += " (" + result.differential.front().meaning + " first)";
+  return summary;
+}
+
+}  // namespace
+
+ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
+  std::vector<analysis::AnalysisInstance> instances;
+  instances.reserve(manifest.instances.size());
+  for (const auto& stored : manifest.instances) {
+    instances.push_back({stored.meta, dicom::DicomSource::File(spool_.AbsolutePath(stored.file))});
+  }
+  // One thread per study: the compute pool already runs one study per core.
+  const auto result = analysis::AnalyzeStudy(manifest.study_instance_uid, instances, {1});
+  if (result.status == classifier::ResultStatus::kFlagged) flagged_.fetch_add(1);
+  ProcessOutcome outcome;
+  outcome.ok = true;  // not_analysable is a result too; failures are exceptions (caught by the pipeline)
+  outcome.summary = Summarize(result);
+  outcome.result_json = classifier::ResultToJson(result);
+  double total_ms = 0;
+  for (const auto& [step, ms] : result.timings_ms) {
+    if (step == "total") total_ms = ms;
+  }
+  ALVEO_LOG(kInfo, kPipeline) << "study " << manifest.study_key << " v" << manifest.version << ": " << outcome.summary
+                              << " in " << static_cast<int>(total_ms) << " ms";
+  return outcome;
+}
+
+}  // namespace alveo::app
