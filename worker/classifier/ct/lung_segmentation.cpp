@@ -17,6 +17,7 @@ namespace {
 constexpr int kBodyMinHu = -500;        // body = tissue denser than this, largest component
 constexpr int kAirMaxHu = -300;         // aerated + ground-glass lung, airways, bowel gas
 constexpr double kMinLungMl = 100.0;    // smaller air components are not lung
+constexpr double kMinLungAreaMm2 = 1500.0;  // key images: per slice
 constexpr int kGasHu = -950;            // pure gas; more than half of a lung is denser than this
 constexpr double kTracheaMaxAreaMm2 = 700.0;  // the tracked airway stays thinner than this
 constexpr double kTracheaMaxOffsetMm = 45.0;  // ... and close to the body's left-right centre
@@ -125,7 +126,15 @@ struct Lungs {
   bool found_two = false;
 };
 
-Lungs FindLungs(const MaskVolume& air, const Volume& hu) {
+// Large enough to be a lung: a volume in a series, an area per slice for key images.
+bool LargeEnough(const kernels::Component& c, const VolumeGeometry& g, bool key_images) {
+  if (!key_images) return static_cast<double>(c.voxels) * VoxelMl(g) >= kMinLungMl;
+  const int slices = c.max[2] - c.min[2] + 1;
+  const double area_mm2 = static_cast<double>(c.voxels) * g.spacing[0] * g.spacing[1] / slices;
+  return area_mm2 >= kMinLungAreaMm2;
+}
+
+Lungs FindLungs(const MaskVolume& air, const Volume& hu, bool key_images) {
   const VolumeGeometry& g = air.geometry;
   const kernels::Components components = kernels::LabelComponents(air, kernels::Connectivity::k6);
   std::vector<const kernels::Component*> candidates;
@@ -137,7 +146,7 @@ Lungs FindLungs(const MaskVolume& air, const Volume& hu) {
     // Lung parenchyma carries vessels and septa: most of it is denser than pure gas (bowel gas,
     // air outside the body).
     const bool mostly_gas = gas[c.label] * 2 > c.voxels;
-    if (static_cast<double>(c.voxels) * VoxelMl(g) >= kMinLungMl && !mostly_gas) candidates.push_back(&c);
+    if (LargeEnough(c, g, key_images) && !mostly_gas) candidates.push_back(&c);
   }
   std::sort(candidates.begin(), candidates.end(), [](auto* a, auto* b) { return a->voxels > b->voxels; });
   Lungs lungs;
@@ -321,7 +330,7 @@ LungSegmentation SegmentLungs(const Volume& hu, const kernels::FloatVolume& smoo
   result.body = std::move(body);
   MaskVolume air = AirInBody(hu, result.body);
   result.airway_ml = RemoveAirway(air, result.body);
-  Lungs lungs = FindLungs(air, hu);
+  Lungs lungs = FindLungs(air, hu, key_images);
   if (lungs.right.voxels.empty()) return Fail(NotAnalysableReason::kNotChest, "no lungs in the imaged range");
   if (!lungs.found_two) {
     return Fail(NotAnalysableReason::kSegmentationFailed, "only one lung could be separated from the airways");
