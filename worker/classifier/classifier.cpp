@@ -41,8 +41,9 @@ PatternEvidence EvidenceOf(const ct::CtFeatures& f, bool key_images) {
   e.dependent_gradient = f.dependent_opacity - f.nondependent_opacity;
   if (f.total.opacity_percent > 0) e.consolidation_share = f.consolidation_share;
   e.crazy_paving_index = f.crazy_paving_index;
-  e.micronodule_index = f.micronodule_index;
+  // On a few separate slices a vessel cut across looks exactly like a micronodule: not evidence.
   if (!key_images) {
+    e.micronodule_index = f.micronodule_index;
     e.effusion_right_ml = f.effusion_right_ml;
     e.effusion_left_ml = f.effusion_left_ml;
   }
@@ -50,7 +51,7 @@ PatternEvidence EvidenceOf(const ct::CtFeatures& f, bool key_images) {
   return e;
 }
 
-void AddFeatures(ClassificationResult& r, const ct::CtAnalysis& a) {
+void AddFeatures(ClassificationResult& r, const ct::CtAnalysis& a, bool key_images) {
   const ct::CtFeatures& f = a.features;
   r.features = {
       {"central_opacity_percent", f.central_opacity},
@@ -70,6 +71,9 @@ void AddFeatures(ClassificationResult& r, const ct::CtAnalysis& a) {
       {"airway_removed_ml", a.segmentation.airway_ml},
   };
   if (f.cardiothoracic_ratio) r.features.emplace_back("cardiothoracic_ratio", *f.cardiothoracic_ratio);
+  if (key_images) {  // not measurable on separate slices (see EvidenceOf)
+    std::erase_if(r.features, [](const auto& feature) { return feature.first == "micronodules_per_100ml"; });
+  }
 }
 
 double FeatureOr(const cxr::CxrAnalysis& a, std::string_view name, double fallback) {
@@ -166,7 +170,7 @@ ClassificationResult ClassifyCt(const Volume& hu, const CtScanInfo& info, const 
   result.left = f.left;
   result.total = f.total;
   if (f.zones_valid) result.zones.assign(f.zones.begin(), f.zones.end());
-  AddFeatures(result, analysis);
+  AddFeatures(result, analysis, info.key_images);
   const Decision decision = Decide(EvidenceOf(f, info.key_images));
   result.status = decision.status;
   result.certainty = decision.certainty;

@@ -11,9 +11,10 @@ std::string_view StatusName(ResultStatus status) {
 }
 
 std::string_view ReasonName(NotAnalysableReason reason) {
-  static constexpr std::array<std::string_view, 10> kNames{
+  static constexpr std::array<std::string_view, 11> kNames{
       "",           "no_images",          "not_chest",           "no_usable_series",     "slices_too_thick",
-      "too_few_slices", "non_frontal_view", "corrupt_pixel_data", "unsupported_encoding", "segmentation_failed"};
+      "too_few_slices", "non_frontal_view", "corrupt_pixel_data", "unsupported_encoding", "segmentation_failed",
+      "incomplete_series"};
   return kNames[static_cast<int>(reason)];
 }
 

@@ -27,6 +27,7 @@ enum class NotAnalysableReason {
   kCorruptPixelData,     // pixel data missing or undecodable
   kUnsupportedEncoding,  // transfer syntax or pixel format we cannot decode
   kSegmentationFailed,   // lungs found but failed the sanity checks (volume, balance)
+  kIncompleteSeries,     // the chosen CT series has a gap in its slice positions (slices missing)
 };
 std::string_view ReasonName(NotAnalysableReason reason);
 

@@ -57,6 +57,7 @@ CtSelection Describe(const std::string& series, std::vector<std::size_t> members
   std::vector<double> gaps;
   for (std::size_t i = 1; i < members.size(); ++i) gaps.push_back(along(members[i]) - along(members[i - 1]));
   if (!gaps.empty()) {
+    selection.max_gap_mm = *std::max_element(gaps.begin(), gaps.end());
     std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
     selection.slice_spacing_mm = gaps[gaps.size() / 2];
     selection.coverage_mm = along(members.back()) - along(members.front());
@@ -105,6 +106,14 @@ Selection SelectCt(const std::vector<const InstanceMeta*>& instances) {
     selection.reason = NotAnalysableReason::kSlicesTooThick;
     selection.detail = "thinnest axial series has " + std::to_string(best->slice_thickness_mm).substr(0, 4) +
                        " mm slices (> 5 mm)";
+    return selection;
+  }
+  if (!best->key_images && best->max_gap_mm > kMaxGapSpacings * best->slice_spacing_mm &&
+      best->max_gap_mm > kMaxGapMm) {
+    selection.reason = NotAnalysableReason::kIncompleteSeries;
+    selection.detail = "axial series has a " + std::to_string(static_cast<int>(std::lround(best->max_gap_mm))) +
+                       " mm gap between neighbouring slices (spacing " +
+                       std::to_string(best->slice_spacing_mm).substr(0, 4) + " mm): slices are missing";
     return selection;
   }
   selection.ct = std::move(best);

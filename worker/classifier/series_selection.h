@@ -19,6 +19,10 @@ inline constexpr double kMaxSliceThicknessMm = 5.0;
 // slice in 2-D ("key images") with lower certainty.
 inline constexpr int kMinVolumeSlices = 20;
 inline constexpr double kMinVolumeCoverageMm = 80.0;
+// A volume whose largest distance between neighbouring slices exceeds both of these has slices
+// missing (an interrupted transfer, a deleted file): measuring it would misstate the lungs.
+inline constexpr double kMaxGapSpacings = 3.0;
+inline constexpr double kMaxGapMm = 10.0;
 
 struct CtSelection {
   std::string series_instance_uid;
@@ -26,6 +30,7 @@ struct CtSelection {
   double slice_spacing_mm = 0;         // median distance between slice positions (0 for one slice)
   double slice_thickness_mm = 0;       // SliceThickness, else the spacing
   double coverage_mm = 0;
+  double max_gap_mm = 0;               // largest distance between neighbouring slice positions
   bool key_images = false;             // too few slices for a volume: analyse in 2-D
 };
 

@@ -90,14 +90,15 @@ void FillGeometry(DcmItem& data, InstanceMeta& meta) {
 
 }  // namespace
 
-Result<InstanceMeta> ReadInstanceMeta(const std::string& path) {
+Result<InstanceMeta> ReadInstanceMeta(const std::string& path, TruncatedPixelData truncated) {
   DcmFileFormat file;
   const OFCondition cond =
       file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, ERM_autoDetect);
-  if (cond.bad()) {
+  DcmDataset& data = *file.getDataset();
+  const bool cut_in_pixels = cond.bad() && truncated == TruncatedPixelData::kTolerate && data.tagExists(DCM_PixelData);
+  if (cond.bad() && !cut_in_pixels) {
     return Status::Error(ErrorCode::kUnparseableDataset, std::string("cannot parse dataset: ") + cond.text());
   }
-  DcmDataset& data = *file.getDataset();
   InstanceMeta meta;
   FillIdentity(data, meta);
   FillDescriptive(data, meta);

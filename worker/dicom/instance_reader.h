@@ -11,9 +11,17 @@
 
 namespace alveo::dicom {
 
-// kUnparseableDataset when DCMTK cannot parse the file to its end. Missing attributes are left
-// empty here; validation is the caller's job (see ValidateForStorage).
-Result<InstanceMeta> ReadInstanceMeta(const std::string& path);
+enum class TruncatedPixelData {
+  kReject,    // storage: a file that does not parse to its end is not accepted
+  kTolerate,  // scanning folders: the header is read; decoding reports the pixel data as corrupt
+};
+
+// kUnparseableDataset when DCMTK cannot parse the file to its end. With kTolerate, a file whose
+// parse stopped inside Pixel Data (a cut-off copy) still yields its header, so the study is
+// reported (decoding fails with kCorruptPixelData: not_analysable) instead of losing the file. Missing attributes are left empty here; validation is the caller's
+// job (see ValidateForStorage).
+Result<InstanceMeta> ReadInstanceMeta(const std::string& path,
+                                      TruncatedPixelData truncated = TruncatedPixelData::kReject);
 
 // Checks what a storage SCP must insist on before accepting an instance: SOP Class/Instance,
 // Study and Series UIDs present and well formed (kMissingAttribute / kInvalidUid).

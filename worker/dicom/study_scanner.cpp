@@ -154,7 +154,7 @@ Result<std::vector<ScannedStudy>> ScanPaths(const std::vector<std::string>& path
       report.skipped.push_back({path, "DICOMDIR"});
       continue;
     }
-    Result<InstanceMeta> meta = ReadInstanceMeta(path);
+    Result<InstanceMeta> meta = ReadInstanceMeta(path, TruncatedPixelData::kTolerate);
     if (!meta.ok()) {
       report.skipped.push_back({path, "unreadable DICOM: " + meta.status().message()});
       continue;

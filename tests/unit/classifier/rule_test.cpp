@@ -80,6 +80,58 @@ TEST(RuleTest, PeripheralPatternRanksViralAboveHemorrhage) {
   EXPECT_LT(RankOf(d, kViral), RankOf(d, kHemorrhage));
 }
 
+TEST(RuleTest, PeripheralDiffusePatternIsStillAPossibleHemorrhagePatternWithLowerCertainty) {
+  PatternEvidence e = DiffuseDependentApicalSparing();
+  e.central_opacity = 12;
+  e.peripheral_opacity = 41;
+  const Decision peripheral = Decide(e);
+  const Decision central = Decide(DiffuseDependentApicalSparing());
+  EXPECT_EQ(peripheral.status, ResultStatus::kFlagged);
+  EXPECT_EQ(peripheral.differential.front().code, kViral);
+  EXPECT_LT(peripheral.certainty, central.certainty);
+  bool explained = false;
+  for (const auto& reason : peripheral.pattern_reasons) explained |= reason.find("fits the distribution better") != std::string::npos;
+  EXPECT_TRUE(explained);
+}
+
+TEST(RuleTest, FindingsAgainstHemorrhagePilingUpUnflagADiffusePattern) {
+  PatternEvidence e = DiffuseDependentApicalSparing();
+  e.central_opacity = 12;
+  e.peripheral_opacity = 41;
+  e.effusion_right_ml = 350;
+  e.effusion_left_ml = 280;
+  e.cardiothoracic_ratio = 0.63;
+  e.zone_opacity = std::array<double, 6>{30, 32, 35, 28, 31, 33};  // no apical sparing
+  e.dependent_gradient = 3;
+  const Decision d = Decide(e);
+  EXPECT_TRUE(d.diffuse_bilateral);
+  EXPECT_EQ(d.differential.front().code, kEdema);
+  EXPECT_EQ(d.status, ResultStatus::kNotFlagged);
+  EXPECT_LT(d.certainty, 20);
+}
+
+TEST(RuleTest, KeyImagesNeedMoreExtentThanAVolume) {
+  // 18 % of a single slice is within what normal lungs measure through the hila or the domes.
+  PatternEvidence e;
+  e.source = EvidenceSource::kCtKeyImages;
+  e.right_opacity = 19;
+  e.left_opacity = 17;
+  e.total_opacity = 18;
+  e.central_opacity = 12;
+  e.peripheral_opacity = 22;
+  EXPECT_FALSE(Decide(e).diffuse_bilateral);
+  e.source = EvidenceSource::kCtVolume;
+  EXPECT_TRUE(Decide(e).diffuse_bilateral);
+  e.source = EvidenceSource::kCtKeyImages;
+  e.right_opacity = 45;
+  e.left_opacity = 30;
+  e.total_opacity = 38;
+  const Decision d = Decide(e);
+  EXPECT_TRUE(d.diffuse_bilateral);
+  EXPECT_EQ(d.status, ResultStatus::kFlagged);
+  EXPECT_LE(d.certainty, 70);
+}
+
 TEST(RuleTest, EffusionsAndALargeHeartRankEdemaFirst) {
   PatternEvidence e = Normal();
   e.right_opacity = 9;

@@ -72,6 +72,25 @@ TEST_F(SelectionTest, AFewSlicesAreKeyImages) {
   EXPECT_TRUE(s.ct->key_images);
 }
 
+TEST_F(SelectionTest, AVolumeWithSlicesMissingIsAnIncompleteSeries) {
+  for (int i = 0; i < 40; ++i) {
+    if (i < 15 || i >= 25) Ct("gappy", i, 2.5, 2.5);  // 10 slices (25 mm) missing in the middle
+  }
+  const Selection s = SelectForAnalysis(All());
+  EXPECT_FALSE(s.ct.has_value());
+  EXPECT_EQ(s.reason, NotAnalysableReason::kIncompleteSeries);
+  EXPECT_NE(s.detail.find("28 mm gap"), std::string::npos) << s.detail;
+}
+
+TEST_F(SelectionTest, ASingleMissingSliceIsTolerated) {
+  for (int i = 0; i < 40; ++i) {
+    if (i != 20) Ct("one-missing", i, 2.5, 2.5);
+  }
+  const Selection s = SelectForAnalysis(All());
+  ASSERT_TRUE(s.ct.has_value()) << s.detail;
+  EXPECT_NEAR(s.ct->max_gap_mm, 5.0, 1e-9);
+}
+
 TEST_F(SelectionTest, ReformatsOnlyHaveNoUsableSeries) {
   for (int i = 0; i < 30; ++i) Ct("mpr", i, 1.0, 1.0, "DERIVED\\SECONDARY\\MPR");
   const Selection s = SelectForAnalysis(All());

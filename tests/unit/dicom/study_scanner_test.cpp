@@ -105,7 +105,7 @@ TEST(StudyScannerTest, BrokenDicomIsSkippedWithItsReason) {
   const auto files =
       testing::WriteCt(testing::SmallCt(2, 32), phantom::WriteOptions{}, root.path());
   std::vector<std::uint8_t> bytes = testing::ReadBytes(files[1]);
-  bytes.resize(bytes.size() / 2);
+  bytes.resize(400);  // inside the header: no study to put it in
   testing::WriteBytes(files[1], bytes);
   ScanReport report;
   const auto r = ScanPaths({root.path().string()}, report);
@@ -113,6 +113,23 @@ TEST(StudyScannerTest, BrokenDicomIsSkippedWithItsReason) {
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].instances.size(), 1u);
   EXPECT_TRUE(Skipped(report, "0002.dcm", "unreadable DICOM"));
+}
+
+TEST(StudyScannerTest, FileCutInsidePixelDataStaysInItsStudy) {
+  // The header is complete, so the study must hear about it (decoding then reports corrupt pixel
+  // data) rather than be analysed without it.
+  ScratchDir root("scan-cut");
+  const auto files =
+      testing::WriteCt(testing::SmallCt(2, 32), phantom::WriteOptions{}, root.path());
+  std::vector<std::uint8_t> bytes = testing::ReadBytes(files[1]);
+  bytes.resize(bytes.size() - 500);
+  testing::WriteBytes(files[1], bytes);
+  ScanReport report;
+  const auto r = ScanPaths({root.path().string()}, report);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].instances.size(), 2u);
+  EXPECT_FALSE(Skipped(report, "0002.dcm", ""));
 }
 
 TEST(StudyScannerTest, EmptyFolderGivesNoStudies) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Rule alveo-dph-rule-1.0. Sources for the facts behind each weight: ../shared/design/CLASSIFIER.md
+// Rule alveo-dph-rule-1.1. Sources for the facts behind each weight: ../shared/design/CLASSIFIER.md
 // and classifier-research.md §1-3 (DPH: bilateral diffuse GGO/consolidation, central and dependent,
 // apical and peripheral sparing, no large effusion, normal heart; edema: effusions, cardiomegaly;
 // viral/COVID-19 and organising pneumonia: peripheral/subpleural; bacterial: unilateral/lobar;
@@ -32,14 +32,17 @@ struct Thresholds {
   double unilateral_other_max; // other lung below this % while one is involved: unilateral
   double consolidation_share;  // >= this of the opacity is consolidation
   double certainty_cap;        // certainty never above this for the source
-  double flag_min_certainty;   // flagged only from this certainty
+  double flag_min_certainty;   // a diffuse pattern is flagged unless hemorrhage scores below this
 };
 
-constexpr Thresholds kCtVolume{10, 10, 4, 15, 5, 1.0, 1.5, 0.5, 1.5, 8, 0.15, 3.0, 100, 0.55, 5, 0.5, 90, 40};
-constexpr Thresholds kCtKeyImages{10, 10, 4, 15, 5, 1.0, 1.5, 0.5, 1.5, 8, 0.15, 3.0, 100, 0.55, 5, 0.5, 70, 40};
+constexpr Thresholds kCtVolume{10, 10, 4, 15, 5, 1.0, 1.5, 0.5, 1.5, 8, 0.15, 3.0, 100, 0.55, 5, 0.5, 90, 20};
+// Key images: the six-zone criterion cannot be applied to a few slices, and a single slice through
+// the hila or the domes measures more (large hilar vessels, diaphragm partial volume): single slices
+// of a normal chest CT measure up to 17 % whole-lung opacity. Each lung from 20 %, whole from 25 %.
+constexpr Thresholds kCtKeyImages{20, 10, 4, 25, 5, 1.0, 1.5, 0.5, 1.5, 8, 0.15, 3.0, 100, 0.55, 5, 0.5, 70, 20};
 // Radiograph fractions are of lung-field area judged opacified. Normal films measure 4-23 % per
 // lung (ribs, hila and soft tissue overlap the fields): each lung from 15 %, three zones from 20 %.
-constexpr Thresholds kRadiograph{15, 20, 3, 15, 10, 1.0, 1.5, 0.5, 1.5, 8, 1e9, 1e9, 1e9, 0.55, 8, 0.5, 60, 35};
+constexpr Thresholds kRadiograph{15, 20, 3, 15, 10, 1.0, 1.5, 0.5, 1.5, 8, 1e9, 1e9, 1e9, 0.55, 8, 0.5, 60, 20};
 
 const Thresholds& ThresholdsFor(EvidenceSource source) {
   switch (source) {
@@ -49,8 +52,6 @@ const Thresholds& ThresholdsFor(EvidenceSource source) {
   }
   return kCtVolume;
 }
-
-constexpr double kCloseCall = 0.10;  // hemorrhage second but this close to the first still flags
 
 // ---- Evidence: named findings derived from the measurements ------------------------------------
 enum Finding {
@@ -302,28 +303,34 @@ Decision Decide(const PatternEvidence& evidence) {
   for (const auto& entry : decision.differential) {
     if (entry.code == "78144005") hemorrhage_rank = entry.rank;
   }
-  // Flag when hemorrhage leads the differential, or is a close second (within kCloseCall).
-  const double leader = decision.differential.empty() ? 0 : decision.differential.front().score;
-  const bool leads = hemorrhage_rank == 1 || (hemorrhage_rank == 2 && leader - hemorrhage_score <= kCloseCall);
-  const bool flagged = observed.present[kDiffuse] && leads && decision.certainty >= t.flag_min_certainty;
+  // The flag is the pattern: bilateral diffuse air-space opacity is a possible hemorrhage pattern
+  // (imaging cannot tell hemorrhage from its mimics) unless the findings against hemorrhage pile up
+  // so far that its score falls below the floor. How strongly the features favour hemorrhage is the
+  // certainty, and the differential says which cause fits best.
+  const bool flagged = observed.present[kDiffuse] && decision.certainty >= t.flag_min_certainty;
   decision.status = flagged ? ResultStatus::kFlagged : ResultStatus::kNotFlagged;
   if (observed.present[kDiffuse] && !flagged) {
     decision.pattern_reasons.push_back("pulmonary hemorrhage ranks " + std::to_string(hemorrhage_rank) +
-                                       " in the differential; other causes fit the distribution better");
+                                       " and scores below the flag floor: the findings point elsewhere");
+  } else if (flagged && hemorrhage_rank > 1) {
+    decision.pattern_reasons.push_back("pattern compatible with hemorrhage, but " + decision.differential.front().meaning +
+                                       " fits the distribution better (hemorrhage ranks " +
+                                       std::to_string(hemorrhage_rank) + ")");
   }
   return decision;
 }
 
 std::string RuleParameters() {
   const Thresholds& t = kCtVolume;
-  char text[400];
+  char text[640];
   std::snprintf(text, sizeof text,
                 "%s; bands HU: GGO (-700,-250], consolidation (-250,100]; diffuse = each lung >= %.0f%%, >= %d/6 "
-                "zones >= %.0f%%, whole lung >= %.0f%%; flag when hemorrhage ranks first (or second within 0.10) and "
-                "certainty >= %.0f%%; "
+                "zones >= %.0f%%, whole lung >= %.0f%% (key images: each lung >= %.0f%%, whole >= %.0f%%); flag a "
+                "diffuse pattern unless hemorrhage certainty < %.0f%%; "
                 "certainty cap CT %.0f%%, key images %.0f%%, radiograph %.0f%%",
                 kRuleVersion, t.lung_opacity_min, t.zones_min, t.zone_opacity_min, t.total_opacity_min,
-                t.flag_min_certainty, kCtVolume.certainty_cap, kCtKeyImages.certainty_cap, kRadiograph.certainty_cap);
+                kCtKeyImages.lung_opacity_min, kCtKeyImages.total_opacity_min, t.flag_min_certainty,
+                kCtVolume.certainty_cap, kCtKeyImages.certainty_cap, kRadiograph.certainty_cap);
   return text;
 }
 

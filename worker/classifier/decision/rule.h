@@ -13,7 +13,7 @@
 
 namespace alveo::classifier {
 
-inline constexpr char kRuleVersion[] = "alveo-dph-rule-1.0";
+inline constexpr char kRuleVersion[] = "alveo-dph-rule-1.1";
 
 struct Decision {
   ResultStatus status = ResultStatus::kNotFlagged;
