@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Entry point: blocks the stop signals before any thread starts (serve waits for them with
-// sigwait), then dispatches to the subcommand. Wiring lives in the command files.
+// Entry point: for `serve`, blocks the stop signals before any thread starts (serve waits for them
+// with sigwait); the other commands keep the default, so Ctrl-C and SIGTERM stop them at once.
+// Then dispatches to the subcommand. Wiring lives in the command files.
 #include <malloc.h>
 #include <signal.h>
 
@@ -17,14 +18,16 @@ int main(int argc, char** argv) {
   // zeroing fresh ones from the kernel, which cost more than the image kernels themselves.
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a peer closing a socket must not kill the process
 
   const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "serve") {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     alveo::app::PrintMainHelp();
     return args.empty() ? 2 : 0;
