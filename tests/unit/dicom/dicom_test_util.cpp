@@ -2,7 +2,6 @@
 #include "unit/dicom/dicom_test_util.h"
 
 #include <algorithm>
-#include <atomic>
 #include <fstream>
 #include <iterator>
 
@@ -12,23 +11,8 @@
 #include <dcmtk/dcmimage/diregist.h>  // colour support for DCMTK's JPEG encoder
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 namespace alveo::dicom::testing {
-
-ScratchDir::ScratchDir(const std::string& name) {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("alveo-dicom-test-" + std::to_string(::getpid()) + "-" +
-           std::to_string(counter.fetch_add(1)) + "-" + name);
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 phantom::CtOptions SmallCt(int slices, int size) {
   phantom::CtOptions o;

@@ -17,21 +17,11 @@
 #include "dicom/pixel_decoder.h"
 #include "phantom/phantom_writer.h"
 
+#include "support/scratch_dir.h"
+
 namespace alveo::dicom::testing {
 
-// A fresh folder under the system temp directory, removed on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name);
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using alveo::testing::ScratchDir;  // tests/support/scratch_dir.h
 
 // A small CT phantom (64x64, 8 slices, 2.5 mm) unless changed by the caller.
 phantom::CtOptions SmallCt(int slices = 8, int size = 64);

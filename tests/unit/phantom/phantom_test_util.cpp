@@ -2,7 +2,6 @@
 #include "unit/phantom/phantom_test_util.h"
 
 #include <array>
-#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -16,7 +15,6 @@
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
-#include <unistd.h>
 
 namespace alveo::phantom::testing {
 namespace {
@@ -72,20 +70,6 @@ bool ReadPixels(DcmDataset& ds, ReadImage& out) {
 }
 
 }  // namespace
-
-ScratchDir::ScratchDir(const std::string& name) {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("alveo-phantom-test-" + std::to_string(::getpid()) + "-" +
-           std::to_string(counter.fetch_add(1)) + "-" + name);
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 ReadImage ReadDicom(const std::filesystem::path& file) {
   RegisterDecoders();

@@ -11,20 +11,11 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "support/scratch_dir.h"
+
 namespace alveo::phantom::testing {
 
-// A fresh folder under the system temp directory, removed on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name);
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using alveo::testing::ScratchDir;  // tests/support/scratch_dir.h
 
 // One image read back: stored values (sign-extended) plus the attributes needed to interpret them.
 struct ReadImage {

@@ -56,7 +56,7 @@ double RemoveAirway(MaskVolume& air, const MaskVolume& body) {
   bool started = false;
   for (int k = top; k >= 0 && k < sz; k += step) {
     const SliceRegions regions = LabelSlice(air, k);
-    if (regions.regions.empty()) {
+    if (regions.parts.components.empty()) {
       if (started) break;
       continue;
     }
@@ -65,12 +65,12 @@ double RemoveAirway(MaskVolume& air, const MaskVolume& body) {
     std::vector<std::uint8_t> airway(g.SliceSize(), 0);
     bool any = false;
     bool large_present = false;
-    for (const auto& region : regions.regions) {
+    for (const kernels::Component2D& region : regions.parts.components) {
       const double area = static_cast<double>(region.pixels) * pixel_mm2;
       if (area > kTracheaMaxAreaMm2) large_present = true;
       const bool thin = area <= kTracheaMaxAreaMm2;
-      const bool central = std::abs(region.centroid_x - center) * g.spacing[0] <= kTracheaMaxOffsetMm;
-      const bool continues = started && continues_previous[static_cast<std::size_t>(region.label - 1)];
+      const bool central = std::abs(region.centroid[0] - center) * g.spacing[0] <= kTracheaMaxOffsetMm;
+      const bool continues = started && continues_previous[region.label - 1];
       if (thin && ((!started && central) || continues)) {
         regions.Paint(region.label, airway);
         any = true;

@@ -2,69 +2,32 @@
 #include "classifier/ct/slice_regions.h"
 
 #include <algorithm>
-#include <limits>
 
 namespace alveo::classifier::ct {
 namespace {
 constexpr int kBorrowRows = 40;
 }
 
-bool SliceRegions::Overlaps(int label, const std::vector<std::uint8_t>& mask) const {
-  if (mask.size() != labels.size()) return false;
-  for (std::size_t p = 0; p < labels.size(); ++p) {
-    if (labels[p] == label && mask[p]) return true;
-  }
-  return false;
-}
-
 std::vector<bool> SliceRegions::OverlapsAll(const std::vector<std::uint8_t>& mask) const {
-  std::vector<bool> overlaps(regions.size(), false);
-  if (mask.size() != labels.size()) return overlaps;
-  for (std::size_t p = 0; p < labels.size(); ++p) {
-    if (labels[p] && mask[p]) overlaps[static_cast<std::size_t>(labels[p] - 1)] = true;
+  std::vector<bool> overlaps(parts.components.size(), false);
+  if (mask.size() != parts.labels.size()) return overlaps;
+  for (std::size_t p = 0; p < parts.labels.size(); ++p) {
+    if (parts.labels[p] && mask[p]) overlaps[parts.labels[p] - 1] = true;
   }
   return overlaps;
 }
 
-void SliceRegions::Paint(int label, std::vector<std::uint8_t>& mask) const {
-  for (std::size_t p = 0; p < labels.size(); ++p) {
-    if (labels[p] == label) mask[p] = 1;
+void SliceRegions::Paint(std::uint32_t label, std::vector<std::uint8_t>& mask) const {
+  for (std::size_t p = 0; p < parts.labels.size(); ++p) {
+    if (parts.labels[p] == label) mask[p] = 1;
   }
 }
 
 SliceRegions LabelSlice(const MaskVolume& mask, int k) {
-  const int w = mask.geometry.size_x, h = mask.geometry.size_y;
-  const std::uint8_t* slice = mask.Slice(k);
-  SliceRegions out;
-  out.labels.assign(static_cast<std::size_t>(w) * static_cast<std::size_t>(h), 0);
-  std::vector<int> stack;
-  for (int start = 0; start < w * h; ++start) {
-    if (!slice[start] || out.labels[start]) continue;
-    SliceRegion region;
-    region.label = static_cast<int>(out.regions.size()) + 1;
-    double sx = 0, sy = 0;
-    stack.assign(1, start);
-    out.labels[start] = region.label;
-    while (!stack.empty()) {
-      const int p = stack.back();
-      stack.pop_back();
-      const int x = p % w, y = p / w;
-      ++region.pixels;
-      sx += x;
-      sy += y;
-      const int neighbours[4] = {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1};
-      for (const int q : neighbours) {
-        if (q >= 0 && slice[q] && !out.labels[q]) {
-          out.labels[q] = region.label;
-          stack.push_back(q);
-        }
-      }
-    }
-    region.centroid_x = sx / static_cast<double>(region.pixels);
-    region.centroid_y = sy / static_cast<double>(region.pixels);
-    out.regions.push_back(region);
-  }
-  return out;
+  const VolumeGeometry& g = mask.geometry;
+  Mask2D slice(g.size_x, g.size_y);
+  std::copy_n(mask.Slice(k), g.SliceSize(), slice.pixels.begin());
+  return SliceRegions{kernels::LabelComponents2D(slice, kernels::Connectivity2D::k4)};
 }
 
 double BodyCenterColumn(const MaskVolume& body, int k) {

@@ -7,25 +7,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "classifier/kernels/components.h"
 #include "core/volume.h"
 
 namespace alveo::classifier::ct {
 
-struct SliceRegion {
-  int label = 0;
-  std::size_t pixels = 0;
-  double centroid_x = 0;  // column
-  double centroid_y = 0;  // row
-};
-
+// The 4-connected regions of one slice (kernels::LabelComponents2D) with the per-slice questions
+// the airway tracking asks of them.
 struct SliceRegions {
-  std::vector<int> labels;  // per pixel of the slice, 0 = none, else region label (1-based)
-  std::vector<SliceRegion> regions;
+  kernels::Components2D parts;  // parts.components[label - 1]
 
-  bool Overlaps(int label, const std::vector<std::uint8_t>& mask) const;
   // For every region (index label - 1): does it overlap `mask`? One pass over the slice.
   std::vector<bool> OverlapsAll(const std::vector<std::uint8_t>& mask) const;
-  void Paint(int label, std::vector<std::uint8_t>& mask) const;
+  void Paint(std::uint32_t label, std::vector<std::uint8_t>& mask) const;
 };
 
 // 4-connected regions of slice k of `mask`.
