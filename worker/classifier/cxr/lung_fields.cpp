@@ -6,9 +6,12 @@
 #include <vector>
 
 #include "classifier/cxr/cxr_params.h"
-#include "classifier/cxr/image_ops.h"
 #include "classifier/cxr/lung_seeds.h"
 #include "classifier/cxr/thorax.h"
+#include "classifier/kernels/fill_holes.h"
+#include "classifier/kernels/image2d_ops.h"
+#include "classifier/kernels/mask_ops.h"
+#include "classifier/kernels/morphology.h"
 
 namespace alveo::classifier::cxr {
 namespace {
@@ -21,30 +24,38 @@ int ColumnAt(int lateral, int midline, int side) {
   return side == kRight ? midline - lateral : midline + lateral;
 }
 
-// Frame from robust extents of the seed: apex/base by row quantiles, walls by lateral quantiles.
+// Frame from robust extents of the seed: apex/base by quantiles of its pixels' rows (a row-index
+// image masked by the seed), walls by quantiles of its per-row lateral extents (one-row images,
+// a pixel per film row, masked by the rows the seed occupies).
 LungFrame FitFrame(const Mask2D& seed, int midline, int side) {
-  std::vector<float> rows, outer, inner;
+  Image2D row_of(seed.width, seed.height);
+  Image2D outer(seed.height, 1), inner(seed.height, 1);
+  Mask2D occupied(seed.height, 1);
   for (int y = 0; y < seed.height; ++y) {
     int lo = seed.width, hi = -1;
     for (int x = 0; x < seed.width; ++x) {
+      row_of.At(x, y) = static_cast<float>(y);
       if (seed.At(x, y) == 0) continue;
-      rows.push_back(static_cast<float>(y));
       const int d = Lateral(x, midline, side);
       lo = std::min(lo, d);
       hi = std::max(hi, d);
     }
-    if (hi >= 0) {
-      outer.push_back(static_cast<float>(hi));
-      inner.push_back(static_cast<float>(lo));
-    }
+    if (hi < 0) continue;
+    outer.At(y, 0) = static_cast<float>(hi);
+    inner.At(y, 0) = static_cast<float>(lo);
+    occupied.At(y, 0) = 1;
   }
   LungFrame f;
-  if (rows.size() < 2) return f;
+  if (kernels::CountNonZero(seed) < 2) return f;
   f.found = true;
-  f.apex_y = static_cast<int>(Percentile(rows, kFrameRowQuantile));
-  f.base_y = static_cast<int>(std::ceil(Percentile(rows, 1.0 - kFrameRowQuantile)));
-  const auto outer_d = static_cast<int>(Percentile(outer, kFrameOuterQuantile));
-  const auto inner_d = static_cast<int>(Percentile(inner, kFrameInnerQuantile));
+  const double apex = kernels::Percentile(row_of, 100.0 * kFrameRowQuantile, &seed);
+  const double base = kernels::Percentile(row_of, 100.0 * (1.0 - kFrameRowQuantile), &seed);
+  f.apex_y = static_cast<int>(apex);
+  f.base_y = static_cast<int>(std::ceil(base));
+  const auto outer_d =
+      static_cast<int>(kernels::Percentile(outer, 100.0 * kFrameOuterQuantile, &occupied));
+  const auto inner_d =
+      static_cast<int>(kernels::Percentile(inner, 100.0 * kFrameInnerQuantile, &occupied));
   f.outer_x = ColumnAt(outer_d, midline, side);
   f.inner_x = ColumnAt(std::min(inner_d, outer_d - 2), midline, side);
   return f;
@@ -190,8 +201,8 @@ Mask2D Compose(const Mask2D& seed, const LungFrame& f, int side, int midline, co
     for (int x = 0; x < seed.width; ++x) field.At(x, y) |= row[x];
   }
   GrowInsideTemplate(field, shape, work, refs);
-  field = Close(field, kLungCloseRadius);
-  FillHoles(field);
+  field = kernels::Close2D(field, kLungCloseRadius);
+  kernels::FillHoles2D(field);
   return field;
 }
 
@@ -227,7 +238,7 @@ LungFields EstimateLungFields(const Image2D& work) {
   std::array<double, 2> areas{};
   for (int s : {kRight, kLeft}) {
     lf.frames[s] = FitFrame(seeds[s], lf.midline_x, s);
-    areas[s] = static_cast<double>(CountNonZero(seeds[s]));
+    areas[s] = static_cast<double>(kernels::CountNonZero(seeds[s]));
   }
   if (!lf.frames[kRight].found && !lf.frames[kLeft].found) {
     lf.failure = "no_lung_fields";

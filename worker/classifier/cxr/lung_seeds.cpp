@@ -6,9 +6,12 @@
 #include <vector>
 
 #include "classifier/cxr/cxr_params.h"
-#include "classifier/cxr/image_ops.h"
 #include "classifier/cxr/lung_fields.h"
 #include "classifier/cxr/thorax.h"
+#include "classifier/kernels/components.h"
+#include "classifier/kernels/fill_holes.h"
+#include "classifier/kernels/image2d_ops.h"
+#include "classifier/kernels/morphology.h"
 
 namespace alveo::classifier::cxr {
 namespace {
@@ -48,11 +51,8 @@ Mask2D AirMask(const Image2D& work, const Mask2D& body, int midline, double thre
 
 // Between the darkest body values and the Otsu threshold: only clearly aerated lung.
 double StrictThreshold(const Image2D& work, const Mask2D& body, double otsu) {
-  std::vector<float> values;
-  for (std::size_t i = 0; i < work.pixels.size(); ++i) {
-    if (body.pixels[i] != 0) values.push_back(work.pixels[i]);
-  }
-  const double dark = Percentile(std::move(values), kDarkQuantile);
+  const double dark = kernels::Percentile(work, 100.0 * kDarkQuantile, &body);
+  if (std::isnan(dark)) return 0.0;  // no body pixels: nothing is clearly aerated
   return dark + kStrictLevel * (otsu - dark);
 }
 
@@ -86,12 +86,12 @@ void CutAboveWaist(Mask2D& seed, const std::vector<int>& lo, const std::vector<i
   }
 }
 
-double SeedScore(const Blob& b, const Mask2D& mask, int midline) {
+double SeedScore(const kernels::Component2D& b, const Mask2D& mask, int midline) {
   const double w = mask.width, h = mask.height;
   double score = static_cast<double>(b.pixels);
-  const double dx = std::abs(b.centroid_x - midline) / w;
+  const double dx = std::abs(b.centroid[0] - midline) / w;
   if (dx < kSeedMinOffsetFrac || dx > kSeedMaxOffsetFrac) score *= kSeedOffPositionWeight;
-  const double cy = b.centroid_y / h;
+  const double cy = b.centroid[1] / h;
   if (cy < kSeedRowsFrac[0] || cy > kSeedRowsFrac[1]) score *= kSeedOffPositionWeight;
   return score;
 }
@@ -100,12 +100,13 @@ double SeedScore(const Blob& b, const Mask2D& mask, int midline) {
 // Blobs are chosen after an erosion (which breaks thin bridges to outside air and bowel gas) and
 // grown back uphill inside `air` (dark at the Otsu threshold).
 Mask2D PickSeed(const Mask2D& core, const Mask2D& air, const Image2D& work, int midline, int side) {
-  const Blobs blobs = LabelBlobs(Erode(core, kSeedErodeRadius));
+  const kernels::Components2D blobs =
+      kernels::LabelComponents2D(kernels::Erode2D(core, kSeedErodeRadius));
   const double min_pixels = kMinLungAreaFrac * static_cast<double>(air.PixelCount());
   std::uint32_t best = 0;
   double best_score = 0.0;
-  for (const Blob& b : blobs.blobs) {
-    if ((b.centroid_x < midline) != (side == kRight)) continue;
+  for (const kernels::Component2D& b : blobs.components) {
+    if ((b.centroid[0] < midline) != (side == kRight)) continue;
     if (static_cast<double>(b.pixels) < min_pixels) continue;
     const double score = SeedScore(b, core, midline);
     if (score > best_score) {
@@ -115,11 +116,11 @@ Mask2D PickSeed(const Mask2D& core, const Mask2D& air, const Image2D& work, int 
   }
   Mask2D seed(air.width, air.height);
   if (best == 0) return seed;
-  seed = Dilate(MaskOfBlob(blobs, air, best), kSeedErodeRadius + 1.0);
+  seed = kernels::Dilate2D(kernels::MaskOfLabels2D(blobs, air, {best}), kSeedErodeRadius + 1.0);
   for (std::size_t i = 0; i < seed.pixels.size(); ++i) seed.pixels[i] &= core.pixels[i];
   GrowUphill(seed, air, work, kUphillTolerance, Frac(air.width, kUphillStepsFrac));
-  seed = Close(seed, kLungCloseRadius);
-  FillHoles(seed);
+  seed = kernels::Close2D(seed, kLungCloseRadius);
+  kernels::FillHoles2D(seed);
   return seed;
 }
 

@@ -5,11 +5,12 @@
 #include <array>
 #include <cmath>
 #include <string>
-#include <vector>
 
 #include "classifier/cxr/cxr_params.h"
-#include "classifier/cxr/image_ops.h"
 #include "classifier/cxr/thorax.h"
+#include "classifier/kernels/image2d_ops.h"
+#include "classifier/kernels/mask_ops.h"
+#include "classifier/kernels/morphology.h"
 
 namespace alveo::classifier::cxr {
 namespace {
@@ -94,18 +95,19 @@ double CardiothoracicRatio(const LungFields& f, const Mask2D& labels) {
   const int first_heart_row = top + Frac(bottom - top, kHeartRowsFrac[0]);
   const int last_heart_row = top + Frac(bottom - top, kHeartRowsFrac[1]);
   int thorax = 0;
-  std::vector<float> gaps;
+  Image2D gaps(labels.height, 1);          // a pixel per row: the gap between the fields
+  Mask2D measured_rows(labels.height, 1);  // heart rows that cross both fields
   for (int y = top; y <= bottom; ++y) {
     const RowExtent e = ExtentOf(labels, y);
     if (!e.Both()) continue;
     thorax = std::max(thorax, e.l_out - e.r_out);
-    if (y >= first_heart_row && y <= last_heart_row)
-      gaps.push_back(static_cast<float>(e.l_in - e.r_in - 1));
+    if (y < first_heart_row || y > last_heart_row) continue;
+    gaps.At(y, 0) = static_cast<float>(e.l_in - e.r_in - 1);
+    measured_rows.At(y, 0) = 1;
   }
-  if (static_cast<int>(gaps.size()) < Frac(labels.height, kCtrMinRowsFrac) || thorax <= 0) {
-    return -1.0;
-  }
-  return Percentile(std::move(gaps), kHeartWidthQuantile) / thorax;
+  const auto rows = static_cast<int>(kernels::CountNonZero(measured_rows));
+  if (rows < Frac(labels.height, kCtrMinRowsFrac) || thorax <= 0) return -1.0;
+  return kernels::Percentile(gaps, 100.0 * kHeartWidthQuantile, &measured_rows) / thorax;
 }
 
 // Costophrenic angle: how far the aerated lung's lowest point in the lateral band of the field
@@ -158,7 +160,7 @@ double Logistic(double x, double centre, double width) {
 void MeasureOpacity(const Image2D& work, const LungFields& fields, CxrAnalysis& out) {
   const References refs = MeasureReferences(work, fields.labels, fields.midline_x);
   // The field's rim (chest wall, diaphragm and mediastinal edges) is not measured.
-  const Mask2D measured = Erode(fields.labels, kRimWidth);
+  const Mask2D measured = kernels::Erode2D(fields.labels, kRimWidth);
   const SideTallies right = MeasureSide(work, fields, measured, refs, 1);
   const SideTallies left = MeasureSide(work, fields, measured, refs, 2);
   const Tally both = right.whole + left.whole;
@@ -188,7 +190,7 @@ void MeasureOpacity(const Image2D& work, const LungFields& fields, CxrAnalysis& 
   ft.emplace_back("mean_relative_density", both.Density());
   ft.emplace_back("aerated_fraction", AeratedFraction(fields, measured));
   ft.emplace_back("lung_field_area_fraction",
-                  static_cast<double>(CountNonZero(fields.labels)) / work.PixelCount());
+                  static_cast<double>(kernels::CountNonZero(fields.labels)) / work.PixelCount());
   ft.emplace_back("costophrenic_blunting_right", CostophrenicBlunting(fields, 0));
   ft.emplace_back("costophrenic_blunting_left", CostophrenicBlunting(fields, 1));
   const double ctr = CardiothoracicRatio(fields, fields.aerated);

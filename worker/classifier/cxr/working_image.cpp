@@ -3,25 +3,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
+#include <cstdint>
 
 #include "classifier/cxr/cxr_params.h"
-#include "classifier/cxr/image_ops.h"
+#include "classifier/kernels/image2d_ops.h"
 
 namespace alveo::classifier::cxr {
 namespace {
 
-// Values of the inner part of the image (labels and collimator edges live at the border).
-std::vector<float> InnerValues(const Image2D& image) {
+// The inner part of the image (labels and collimator edges live at the border).
+Mask2D InnerMask(const Image2D& image) {
   const int mx = static_cast<int>(image.width * kNormaliseBorder);
   const int my = static_cast<int>(image.height * kNormaliseBorder);
-  std::vector<float> values;
-  values.reserve(image.PixelCount());
+  Mask2D inner(image.width, image.height);
   for (int y = my; y < image.height - my; ++y) {
-    const float* row = image.Row(y);
-    values.insert(values.end(), row + mx, row + image.width - mx);
+    std::fill(inner.Row(y) + mx, inner.Row(y) + image.width - mx, std::uint8_t{1});
   }
-  return values;
+  return inner;
 }
 
 // Clamps to the VOI window when most of the image lies inside it (a window that excludes most
@@ -59,13 +57,13 @@ WorkingImage MakeWorkingImage(const RadiographInput& input) {
   const double sy = spacing_known ? input.spacing_y_mm : 1.0;
   const double aspect = std::clamp((src.height * sy) / (src.width * sx), kMinAspect, kMaxAspect);
   const int height = static_cast<int>(std::lround(kWorkingWidth * aspect));
-  out.image = Resample(src, kWorkingWidth, height);
+  out.image = kernels::Resize(src, kWorkingWidth, height);
   out.mm_per_px = spacing_known ? src.width * sx / kWorkingWidth : 0.0;
   out.window_used = ApplyWindow(input, out.image);
 
-  std::vector<float> values = InnerValues(out.image);
-  const double lo = Percentile(values, kNormaliseLowQuantile);
-  const double hi = Percentile(std::move(values), kNormaliseHighQuantile);
+  const Mask2D inner = InnerMask(out.image);
+  const double lo = kernels::Percentile(out.image, 100.0 * kNormaliseLowQuantile, &inner);
+  const double hi = kernels::Percentile(out.image, 100.0 * kNormaliseHighQuantile, &inner);
   if (!(hi - lo > 1e-6 * std::max(1.0, std::abs(hi)))) {
     out.failure = "uniform_image";
     return out;
@@ -73,7 +71,7 @@ WorkingImage MakeWorkingImage(const RadiographInput& input) {
   for (float& v : out.image.pixels) {
     v = static_cast<float>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0));
   }
-  GaussianBlur(out.image, kWorkingBlurSigma);
+  out.image = kernels::Gaussian2D(out.image, kWorkingBlurSigma);
   out.image.spacing_x = out.image.spacing_y = out.mm_per_px > 0 ? out.mm_per_px : 1.0;
   return out;
 }
