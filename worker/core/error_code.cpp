@@ -32,6 +32,9 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(ErrorCode::kCount)> kTa
     {ErrorCode::kCorruptJournal, "corrupt_journal", "journal record is corrupt", 0xA700, 500},
     {ErrorCode::kCorruptPixelData, "corrupt_pixel_data", "pixel data cannot be decoded", 0xC000, 422},
     {ErrorCode::kUnsupportedEncoding, "unsupported_encoding", "pixel encoding not supported", 0xC000, 415},
+    {ErrorCode::kPeerUnavailable, "peer_unavailable", "destination unreachable or busy", 0xA700, 503},
+    {ErrorCode::kPeerRejected, "peer_rejected", "destination refused the object", 0xC000, 502},
+    {ErrorCode::kInvalidSr, "invalid_sr", "structured report failed validation", 0xA700, 500},
 }};
 
 }  // namespace

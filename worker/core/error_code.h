@@ -27,6 +27,9 @@ enum class ErrorCode : std::uint16_t {
   kCorruptJournal,       // a journal record failed its checksum or could not be parsed
   kCorruptPixelData,     // pixel data missing, truncated or undecodable
   kUnsupportedEncoding,  // a transfer syntax or pixel format we cannot decode
+  kPeerUnavailable,      // a destination could not be reached or refused for now (retry later)
+  kPeerRejected,         // a destination refused for good (association or DIMSE failure status)
+  kInvalidSr,            // a Structured Report we built failed validation (never sent)
   kCount
 };
 
