@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/instance.h"
+#include "core/status.h"
 #include "core/study_types.h"
 
 namespace alveo {
@@ -38,6 +39,25 @@ class StudyCatalog {
   virtual std::vector<StudySummary> ListStudies() const = 0;
   // Finds a study by Study Instance UID or by study key.
   virtual std::optional<StudySummary> FindStudy(const std::string& uid_or_key) const = 0;
+};
+
+// A DICOM application entity to send to.
+struct DicomAddress {
+  std::string ae_title;
+  std::string host;
+  int port = 0;
+};
+
+// Sends one DICOM Part 10 file to a peer by C-STORE (net implements it with DCMTK). Blocking; called
+// on delivery threads, several at once. OK on DIMSE success or warning; kPeerUnavailable for what
+// may work later (connection refused or timed out, association rejected transient, out of
+// resources 0xA7xx, aborted); kPeerRejected for what will not (association rejected permanent, no
+// accepted presentation context, any other failure status); kNotFound / kIoError when the file
+// cannot be read. The message names the peer and the status (e.g. "0xA700 from PACS@10.0.0.5:104").
+class DicomSender {
+ public:
+  virtual ~DicomSender() = default;
+  virtual Status Send(const DicomAddress& to, const std::string& file) = 0;
 };
 
 }  // namespace alveo
