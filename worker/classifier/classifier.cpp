@@ -134,6 +134,8 @@ ClassificationResult ClassifyRadiograph(const cxr::RadiographInput& input, const
   const Decision decision = Decide(EvidenceOf(analysis));
   result.status = decision.status;
   result.certainty = decision.certainty;
+  result.diffuse_bilateral = decision.diffuse_bilateral;
+  result.findings = decision.findings;
   result.differential = decision.differential;
   for (const auto& reason : decision.pattern_reasons) {
     result.reason_detail += (result.reason_detail.empty() ? "" : "; ") + reason;
@@ -174,6 +176,8 @@ ClassificationResult ClassifyCt(const Volume& hu, const CtScanInfo& info, const 
   const Decision decision = Decide(EvidenceOf(f, info.key_images));
   result.status = decision.status;
   result.certainty = decision.certainty;
+  result.diffuse_bilateral = decision.diffuse_bilateral;
+  result.findings = decision.findings;
   result.differential = decision.differential;
   for (const auto& feature : decision.evidence_features) result.features.push_back(feature);
   result.reason_detail = decision.pattern_reasons.empty() ? "" : decision.pattern_reasons.front();

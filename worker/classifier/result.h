@@ -62,6 +62,8 @@ struct ClassificationResult {
   NotAnalysableReason reason = NotAnalysableReason::kNone;
   std::string reason_detail;  // human words for the reason
   double certainty = 0;       // 0-100 %: certainty that the diffuse hemorrhage-compatible pattern is present
+  bool diffuse_bilateral = false;  // the measured opacity is bilateral and diffuse (the rule's "diffuse")
+  std::vector<std::string> findings;  // named findings the rule saw: central, peripheral, crazy_paving, ...
   std::string analysis;       // "ct_3d", "ct_2d" (few key slices), "radiograph"
   std::optional<LungMeasures> right;
   std::optional<LungMeasures> left;

@@ -38,6 +38,10 @@ class JsonOut {
     Key(key);
     out_ += "null";
   }
+  void Bool(const char* key, bool value) {
+    Key(key);
+    out_ += value ? "true" : "false";
+  }
   std::string Take() { return std::move(out_); }
 
  private:
@@ -129,6 +133,10 @@ std::string ResultToJson(const ClassificationResult& result, bool pretty) {
   }
   json.String("reason_detail", result.reason_detail);
   json.Number("certainty", result.certainty);
+  json.Bool("diffuse_bilateral", result.diffuse_bilateral);
+  json.BeginArray("findings");
+  for (const auto& finding : result.findings) json.String(nullptr, finding);
+  json.EndArray();
   json.String("analysis", result.analysis);
   json.BeginObject("lungs");
   WriteLung(json, "right", result.right);

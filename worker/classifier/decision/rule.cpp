@@ -7,6 +7,7 @@
 #include "classifier/decision/rule.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -59,6 +60,12 @@ enum Finding {
   kCrazyPaving, kMicronodules, kEffusion, kBilateralEffusion, kNoEffusion, kCardiomegaly, kNormalHeart,
   kUnilateral, kFocal, kConsolidationDominant, kGgoDominant, kFindingCount
 };
+
+// Stable names of the findings, reported with every result (JSON "findings") and read by the SR.
+constexpr std::array<const char*, kFindingCount> kFindingNames{
+    "diffuse", "central", "peripheral", "apical_sparing", "upper_predominant", "lower_predominant",
+    "dependent_gradient", "crazy_paving", "micronodules", "effusion", "bilateral_effusion", "no_effusion",
+    "cardiomegaly", "normal_heart", "unilateral", "focal", "consolidation_dominant", "ggo_dominant"};
 
 struct Observed {
   std::array<bool, kFindingCount> present{};
@@ -283,6 +290,9 @@ Decision Decide(const PatternEvidence& evidence) {
 
   Decision decision;
   decision.diffuse_bilateral = observed.present[kDiffuse];
+  for (int f = 0; f < kFindingCount; ++f) {
+    if (observed.present[f]) decision.findings.emplace_back(kFindingNames[f]);
+  }
   decision.evidence_features.emplace_back("zones_involved", zones_involved);
   decision.pattern_reasons.push_back(std::string(observed.present[kDiffuse] ? "diffuse bilateral opacity: "
                                                                              : "no diffuse bilateral opacity: ") +

@@ -19,6 +19,7 @@ struct Decision {
   ResultStatus status = ResultStatus::kNotFlagged;
   double certainty = 0;  // 0-100
   bool diffuse_bilateral = false;
+  std::vector<std::string> findings;  // named findings present (stable names, see kFindingNames)
   std::vector<DifferentialEntry> differential;
   std::vector<std::string> pattern_reasons;  // why the pattern is (not) flagged
   std::vector<std::pair<std::string, double>> evidence_features;  // derived values the rule used
