@@ -109,7 +109,13 @@ std::optional<std::vector<unsigned char>> PixelBytes(const std::string& file) {
 }
 
 std::vector<std::string> StoredInstanceFiles(const AlveoServer& server) {
-  return ListFilesRecursive(server.data_dir() + "/studies", ".dcm");
+  std::vector<std::string> instances;
+  for (auto& file : ListFilesRecursive(server.data_dir() + "/studies", ".dcm")) {
+    // Alveo's own reports (sr-v<N>.dcm) live in the study folder too; they are not received data.
+    if (std::filesystem::path(file).filename().string().rfind("sr-", 0) == 0) continue;
+    instances.push_back(std::move(file));
+  }
+  return instances;
 }
 
 std::string SopInstanceUidOf(const std::string& file) {

@@ -37,7 +37,7 @@ bool StateIs(const JsonValue& study, const std::string& state);
 
 // Pixel Data bytes of a DICOM file (decoded by DCMTK as stored; uncompressed data only).
 std::optional<std::vector<unsigned char>> PixelBytes(const std::string& file);
-// The stored instance files under the server's data folder.
+// The stored instance files under the server's data folder (not Alveo's own sr-v<N>.dcm reports).
 std::vector<std::string> StoredInstanceFiles(const AlveoServer& server);
 // SOP Instance UID of a file.
 std::string SopInstanceUidOf(const std::string& file);

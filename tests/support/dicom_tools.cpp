@@ -162,12 +162,12 @@ std::unique_ptr<StorescpPacs> StorescpPacs::Start(const std::string& output_dir,
   if (error == nullptr) error = &local_error;
   std::error_code ec;
   fs::create_directories(output_dir, ec);
-  constexpr int kAttempts = 5;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+  const int attempts = options.port != 0 ? 1 : 5;  // a fixed port cannot be retried elsewhere
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
     std::unique_ptr<StorescpPacs> pacs(new StorescpPacs());
     pacs->options_ = options;
     pacs->output_dir_ = output_dir;
-    pacs->port_ = FreeTcpPort();
+    pacs->port_ = options.port != 0 ? options.port : FreeTcpPort();
     ProcessOptions process_options;
     process_options.argv = {"storescp", "-v", "-aet", options.ae_title, "-od", output_dir};
     if (options.notify_on_store) {
@@ -180,7 +180,7 @@ std::unique_ptr<StorescpPacs> StorescpPacs::Start(const std::string& output_dir,
     process_options.argv.push_back(std::to_string(pacs->port_));
     process_options.env = DcmtkEnv();
     process_options.log_dir = log_dir;
-    process_options.log_name = "storescp";
+    process_options.log_name = options.log_name;
     process_options.capture_stdout = options.notify_on_store;
     pacs->process_ = Process::Start(std::move(process_options), error);
     if (!pacs->process_) return nullptr;

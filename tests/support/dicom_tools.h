@@ -86,6 +86,10 @@ struct StorescpOptions {
   // each reception, once the file is written (storescp also prints it when only the final file
   // write failed, e.g. an empty dataset answered 0xA700). WaitForStored counts these lines.
   bool notify_on_store = true;
+  // Listen on this port (e.g. a destination that was down comes up); 0 = a free port.
+  int port = 0;
+  // storescp's log file stem (log_dir/<log_name>.std{out,err}.log), to run several in one folder.
+  std::string log_name = "storescp";
 };
 
 // storescp acting as a receiving PACS: a single process (no --fork) writing into an output

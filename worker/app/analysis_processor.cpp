@@ -37,6 +37,18 @@ ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
   outcome.ok = true;  // not_analysable is a result too; failures are exceptions (caught by the pipeline)
   outcome.summary = Summarize(result);
   outcome.result_json = classifier::ResultToJson(result);
+  if (publisher_ != nullptr) {
+    auto published = publisher_->Publish(manifest, result);
+    if (!published.ok()) {
+      // The classification stands (it is stored and shown); the study is marked failed so the
+      // missing SR is visible, and its inputs stay for a replay.
+      outcome.ok = false;
+      outcome.summary += "; SR not produced: " + published.status().ToString();
+    } else if (published->built) {
+      outcome.summary += "; SR " + published->sop_instance_uid + " queued for " +
+                         std::to_string(published->destinations) + " destination(s)";
+    }
+  }
   double total_ms = 0;
   for (const auto& [step, ms] : result.timings_ms) {
     if (step == "total") total_ms = ms;

@@ -12,12 +12,18 @@
 #include "app/commands.h"
 #include "app/serve_options.h"
 #include "app/version.h"
+#include "classifier/decision/rule.h"
 #include "config/config_loader.h"
+#include "config/sr_template_source.h"
 #include "core/log.h"
 #include "dicom/dcmtk_setup.h"
 #include "http/http_server.h"
 #include "net/storage_scp.h"
+#include "net/store_scu.h"
+#include "pipeline/delivery_service.h"
+#include "pipeline/sr_publisher.h"
 #include "pipeline/study_pipeline.h"
+#include "spool/outbox.h"
 #include "spool/spool.h"
 
 namespace alveo::app {
@@ -46,7 +52,51 @@ int WaitForStopSignal() {
   return received;
 }
 
-int Serve(const Settings& settings, const std::string& config_path) {
+// The outbox as the API's delivery list.
+class OutboxCatalog final : public DeliveryCatalog {
+ public:
+  explicit OutboxCatalog(const spool::Outbox& outbox) : outbox_(outbox) {}
+  std::vector<DeliveryView> ListDeliveries() const override {
+    std::vector<DeliveryView> views;
+    for (const auto& e : outbox_.List()) {
+      DeliveryView view{e.id, e.destination, e.address, e.sop_instance_uid, e.study_key,
+                        std::string(spool::OutboxStateName(e.state)), e.attempts, e.created_at,
+                        std::nullopt, e.finished_at, e.last_error};
+      if (e.state == spool::OutboxState::kPending) view.next_attempt_at = e.next_attempt_at;
+      views.push_back(std::move(view));
+    }
+    return views;
+  }
+
+ private:
+  const spool::Outbox& outbox_;
+};
+
+sr::AlgorithmInfo Algorithm() {
+  return {"Alveo lung opacity classifier", AlveoVersion() + " " + classifier::kRuleVersion,
+          {classifier::RuleParameters()}};
+}
+
+spool::OutboxPolicy Policy(const DeliverySettings& delivery) {
+  spool::OutboxPolicy policy;
+  policy.max_attempts = delivery.max_attempts;
+  policy.initial_backoff = Millis(delivery.initial_backoff_ms);
+  policy.max_backoff = Millis(delivery.max_backoff_ms);
+  return policy;
+}
+
+net::StoreScuOptions ScuOptions(const Settings& settings) {
+  net::StoreScuOptions options;
+  const DeliverySettings& d = settings.delivery;
+  options.calling_ae_title = d.calling_ae_title.empty() ? settings.dicom.ae_title : d.calling_ae_title;
+  options.connect_timeout_seconds = d.connect_timeout_seconds;
+  options.acse_timeout_seconds = d.acse_timeout_seconds;
+  options.dimse_timeout_seconds = d.dimse_timeout_seconds;
+  options.max_receive_pdu_bytes = settings.dicom.max_pdu_bytes;
+  return options;
+}
+
+int Serve(const Settings& settings, const SrTemplate& sr_template, const std::string& config_path) {
   const auto started = std::chrono::steady_clock::now();
   SystemClock clock;
   ALVEO_LOG(kInfo, kApp) << "alveo " << AlveoVersion() << " starting (config: "
@@ -58,8 +108,19 @@ int Serve(const Settings& settings, const std::string& config_path) {
     return 1;
   }
   auto recovered = (*spool)->Recover();
-  AnalysisProcessor processor(**spool);
+  // The outbox lives in the data folder: SRs waiting for delivery survive restarts with the studies.
+  auto outbox = spool::Outbox::Open((*spool)->root() + "/outbox", Policy(settings.delivery));
+  if (!outbox.ok()) {
+    std::cerr << "alveo: cannot open the outbox: " << outbox.status().ToString() << "\n";
+    return 1;
+  }
+  net::StoreScu scu(ScuOptions(settings));
+  pipeline::DeliveryService delivery(settings.delivery, **outbox, scu, clock);
+  pipeline::SrPublisher publisher(settings.delivery, sr_template, Algorithm(), settings.dicom.ae_title, **spool,
+                                  outbox->get(), &delivery, clock);
+  AnalysisProcessor processor(**spool, settings.report.enabled ? &publisher : nullptr);
   pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);
+  delivery.Start();
   pipeline.Start(std::move(recovered));
 
   net::StorageScp scp(settings.dicom, **spool, pipeline, clock);
@@ -67,11 +128,12 @@ int Serve(const Settings& settings, const std::string& config_path) {
     std::cerr << "alveo: " << status.ToString() << "\n";
     return 1;
   }
+  OutboxCatalog deliveries(**outbox);
   http::HttpServer http(settings.http, pipeline, [&] {
     return http::HealthInfo{AlveoVersion(),
                             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count(),
                             scp.active_associations(), true};
-  });
+  }, &deliveries);
   if (settings.http.enabled) {
     if (Status status = http.Start(); !status.ok()) {
       std::cerr << "alveo: " << status.ToString() << "\n";
@@ -90,6 +152,7 @@ int Serve(const Settings& settings, const std::string& config_path) {
   scp.Stop();
   http.Stop();
   pipeline.Stop();
+  delivery.Stop();
   ALVEO_LOG(kInfo, kSpool) << "spool: " << (*spool)->bytes_committed() / (1024 * 1024) << " MiB committed, "
                            << (*spool)->sync_requests() << " sync requests served by " << (*spool)->syncs_run()
                            << " filesystem syncs";
@@ -121,9 +184,14 @@ int RunServeCommand(const std::vector<std::string>& args) {
     std::cout << config::SettingsToJson(*settings) << "\n";
     return 0;
   }
+  auto sr_template = config::ResolveSrTemplate(settings->report.sr_template);
+  if (!sr_template.ok()) {
+    std::cerr << "alveo serve: SR template rejected:\n" << sr_template.status().message() << "\n";
+    return 2;
+  }
   ConfigureLogging(settings->log);
   dicom::InitDcmtk(settings->log.dcmtk_level);
-  return Serve(*settings, options->config_path);
+  return Serve(*settings, *sr_template, options->config_path);
 }
 
 }  // namespace alveo::app

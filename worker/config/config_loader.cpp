@@ -47,9 +47,48 @@ void CheckCallers(const DicomSettings& dicom, std::vector<Issue>& issues) {
   }
 }
 
+void CheckDestinations(const DeliverySettings& delivery, std::vector<Issue>& issues) {
+  const auto& list = delivery.destinations;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = "delivery.destinations[" + std::to_string(i) + "]";
+    const DestinationSettings& d = list[i];
+    for (std::size_t j = 0; j < i; ++j) {
+      if (list[j].name == d.name) {
+        issues.push_back(Issue{key + ".name", "\"" + d.name + "\" is already used by delivery.destinations[" +
+                                                  std::to_string(j) + "]; names must be unique"});
+        break;
+      }
+    }
+    if (d.name == "sender") {
+      if (!d.ae_title.empty() || !d.host.empty() || d.port != 0) {
+        issues.push_back(Issue{key, "the \"sender\" destination takes its AE title and host from each study "
+                                    "and its port from delivery.sender_ports; remove ae_title, host and port"});
+      }
+      continue;
+    }
+    if (d.ae_title.empty()) issues.push_back(Issue{key + ".ae_title", "required"});
+    if (d.host.empty()) issues.push_back(Issue{key + ".host", "required"});
+    if (d.port == 0) issues.push_back(Issue{key + ".port", "required (1-65535)"});
+  }
+  const auto& ports = delivery.sender_ports;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (ports[j].ae_title == ports[i].ae_title) {
+        issues.push_back(Issue{"delivery.sender_ports[" + std::to_string(i) + "].ae_title",
+                               "\"" + ports[i].ae_title + "\" is listed twice"});
+        break;
+      }
+    }
+  }
+  if (delivery.max_backoff_ms < delivery.initial_backoff_ms) {
+    issues.push_back(Issue{"delivery.max_backoff_ms", "is smaller than delivery.initial_backoff_ms"});
+  }
+}
+
 // Rules that span several keys; only meaningful once every key is individually valid.
 void CheckConsistency(const Settings& settings, std::vector<Issue>& issues) {
   CheckCallers(settings.dicom, issues);
+  CheckDestinations(settings.delivery, issues);
   const HttpSettings& http = settings.http;
   if (http.enabled && http.port != 0 && http.port == settings.dicom.port &&
       ListenersOverlap(http.address, settings.dicom.bind_address)) {

@@ -129,6 +129,61 @@ void SetPath(const std::string& key, JsonValue value, JsonObject& root,
   }
 }
 
+// Appends `element` to the array at the dotted `key`, creating it (and missing sections).
+void AppendToPath(const std::string& key, JsonValue element, JsonObject& root, std::vector<Issue>& issues) {
+  JsonObject* current = &root;
+  std::size_t start = 0;
+  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string segment = key.substr(start, dot - start);
+    JsonValue* next = FindMember(*current, segment);
+    if (next == nullptr) {
+      current->push_back(JsonMember{segment, JsonValue{JsonObject{}}});
+      next = &current->back().value;
+    }
+    current = std::get_if<JsonObject>(&next->data);
+    if (current == nullptr) {
+      issues.push_back(Issue{key, "cannot apply override: " + key.substr(0, dot) + " in the settings file is not an object"});
+      return;
+    }
+    start = dot + 1;
+  }
+  const std::string last = key.substr(start);
+  JsonValue* existing = FindMember(*current, last);
+  if (existing == nullptr) {
+    current->push_back(JsonMember{last, JsonValue{JsonArray{}}});
+    existing = &current->back().value;
+  }
+  auto* array = std::get_if<JsonArray>(&existing->data);
+  if (array == nullptr) {
+    issues.push_back(Issue{key, "cannot append: it is not a list in the settings file"});
+    return;
+  }
+  array->push_back(std::move(element));
+}
+
+// "key[+]" = JSON text of one element: appends to a list instead of replacing it.
+bool ApplyAppend(const std::string& key, const std::string& text, const std::vector<KeyInfo>& keys, JsonObject& root,
+                 std::vector<Issue>& issues) {
+  const std::string base = key.substr(0, key.size() - 3);
+  const KeyInfo* info = FindKey(keys, base);
+  if (info == nullptr || (info->kind != KeyKind::kObjectList && info->kind != KeyKind::kStringList)) {
+    issues.push_back(Issue{base, "only lists can be appended to with [+]"});
+    return false;
+  }
+  JsonValue element{text};
+  if (info->kind == KeyKind::kObjectList) {
+    Result<JsonValue> parsed = ParseJson(text);
+    if (!parsed.ok()) {
+      issues.push_back(Issue{base, "appended value must be a JSON object: " + parsed.status().message()});
+      return false;
+    }
+    element = std::move(parsed).value();
+  }
+  const std::size_t before = issues.size();
+  AppendToPath(base, std::move(element), root, issues);
+  return issues.size() == before;
+}
+
 }  // namespace
 
 std::vector<std::string> ApplyOverrides(const Overrides& overrides, JsonObject& root,
@@ -138,6 +193,10 @@ std::vector<std::string> ApplyOverrides(const Overrides& overrides, JsonObject& 
   for (const auto& [key, text] : overrides) {
     if (key.empty()) {
       issues.push_back(Issue{"override", "missing key before '=' (\"=" + text + "\")"});
+      continue;
+    }
+    if (key.size() > 3 && key.compare(key.size() - 3, 3, "[+]") == 0) {
+      if (ApplyAppend(key, text, keys, root, issues)) applied.push_back(key.substr(0, key.size() - 3));
       continue;
     }
     const std::optional<KeyKind> kind = ResolveKind(key, keys, issues);

@@ -17,7 +17,8 @@ using Overrides = std::vector<std::pair<std::string, std::string>>;
 
 // Sets each key in `root`, converting the text by the key's kind: integers and true/false are
 // parsed, strings and named choices are taken verbatim, lists and objects are JSON text;
-// "log.categories.<name>" sets one category. Unknown keys and unconvertible values become issues.
+// "log.categories.<name>" sets one category; "<list key>[+]" appends one element (JSON text for
+// lists of objects) to the list from the file. Unknown keys and unconvertible values become issues.
 // Returns the keys that were applied, so later issues about them can say where they came from.
 std::vector<std::string> ApplyOverrides(const Overrides& overrides, JsonObject& root,
                                         std::vector<Issue>& issues);

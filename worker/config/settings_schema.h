@@ -115,6 +115,46 @@ void VisitHttp(V& v, S& http) {
 }
 
 template <typename V, typename S>
+void VisitReport(V& v, S& report) {
+  v.Bool("enabled", report.enabled);
+  v.String("sr_template", report.sr_template, CheckPath, Presence::kOptional);
+}
+
+template <typename V, typename S>
+void VisitDestination(V& v, S& destination) {
+  v.String("name", destination.name, CheckDestinationName, Presence::kRequired);
+  // Required unless the name is "sender" (checked across keys by the loader).
+  v.String("ae_title", destination.ae_title, CheckOptionalAeTitle, Presence::kOptional);
+  v.String("host", destination.host, CheckOptionalHost, Presence::kOptional);
+  v.Int("port", destination.port, 0, 65535);
+}
+
+template <typename V, typename S>
+void VisitSenderPort(V& v, S& sender) {
+  v.String("ae_title", sender.ae_title, CheckAeTitle, Presence::kRequired);
+  v.Int("port", sender.port, 1, 65535);
+}
+
+template <typename V, typename S>
+void VisitDelivery(V& v, S& delivery) {
+  v.ObjectList("destinations", delivery.destinations,
+               [](auto& element_visitor, auto& destination) { VisitDestination(element_visitor, destination); });
+  v.ObjectList("sender_ports", delivery.sender_ports,
+               [](auto& element_visitor, auto& sender) { VisitSenderPort(element_visitor, sender); });
+  v.Int("sender_default_port", delivery.sender_default_port, 0, 65535);
+  v.String("calling_ae_title", delivery.calling_ae_title, CheckOptionalAeTitle, Presence::kOptional);
+  v.Int("threads", delivery.threads, 1, 64);
+  v.Int("max_attempts", delivery.max_attempts, 1, 1000);
+  v.Int("initial_backoff_ms", delivery.initial_backoff_ms, 10, 3600000);
+  v.Int("max_backoff_ms", delivery.max_backoff_ms, 10, 86400000);
+  v.Int("connect_timeout_seconds", delivery.connect_timeout_seconds, 1, 3600);
+  v.Int("acse_timeout_seconds", delivery.acse_timeout_seconds, 1, 3600);
+  v.Int("dimse_timeout_seconds", delivery.dimse_timeout_seconds, 1, 3600);
+  v.Int("keep_finished_hours", delivery.keep_finished_hours, 0, 87600);
+  v.String("results_dir", delivery.results_dir, CheckOptionalPath, Presence::kOptional);
+}
+
+template <typename V, typename S>
 void VisitLog(V& v, S& log_settings) {
   v.Enum("level", log_settings.level, kLevelNames);
   v.CategoryLevels("categories", log_settings.categories);
@@ -129,6 +169,8 @@ void VisitSettings(V& v, S& settings) {
   v.Section("study", [&](auto& child) { VisitStudy(child, settings.study); });
   v.Section("pipeline", [&](auto& child) { VisitPipeline(child, settings.pipeline); });
   v.Section("http", [&](auto& child) { VisitHttp(child, settings.http); });
+  v.Section("report", [&](auto& child) { VisitReport(child, settings.report); });
+  v.Section("delivery", [&](auto& child) { VisitDelivery(child, settings.delivery); });
   v.Section("log", [&](auto& child) { VisitLog(child, settings.log); });
 }
 

@@ -122,6 +122,45 @@ std::string CheckPath(std::string_view value) {
   return "";
 }
 
+std::string CheckOptionalAeTitle(std::string_view value) {
+  return value.empty() ? "" : CheckAeTitle(value);
+}
+
+std::string CheckOptionalHost(std::string_view value) {
+  if (value.empty() || CheckIpv4Address(value).empty()) return "";
+  const auto label_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  bool valid = value.size() <= 253;
+  std::size_t start = 0;
+  while (valid) {
+    const std::size_t dot = value.find('.', start);
+    const std::string_view label =
+        value.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    valid = !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
+            std::all_of(label.begin(), label.end(), label_char);
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (valid) return "";
+  return Quoted(value).append(" is neither an IPv4 address nor a host name");
+}
+
+std::string CheckOptionalPath(std::string_view value) {
+  return value.empty() ? "" : CheckPath(value);
+}
+
+std::string CheckDestinationName(std::string_view value) {
+  const bool valid_chars = std::all_of(value.begin(), value.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+  if (value.empty() || value.size() > 32 || !valid_chars) {
+    return Quoted(value).append(" is not a destination name (1-32 of letters, digits, '_', '-', '.')");
+  }
+  return "";
+}
+
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates) {
   const std::size_t limit = std::max<std::size_t>(2, (word.size() + 2) / 3);

@@ -26,6 +26,16 @@ std::string CheckModality(std::string_view value);
 // A non-empty filesystem path without control characters.
 std::string CheckPath(std::string_view value);
 
+// "" or an AE title as CheckAeTitle.
+std::string CheckOptionalAeTitle(std::string_view value);
+// "" or an IPv4 address or a host name (RFC 1123 labels of letters, digits and hyphens).
+std::string CheckOptionalHost(std::string_view value);
+// "" or a path as CheckPath.
+std::string CheckOptionalPath(std::string_view value);
+// A delivery destination's name: 1-32 of letters, digits, '_', '-', '.' (it names outbox entries
+// and log lines).
+std::string CheckDestinationName(std::string_view value);
+
 // The candidate closest to `word` by case-insensitive edit distance, if it is close enough to be a
 // plausible typo.
 std::optional<std::string> ClosestMatch(std::string_view word,

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kLevelNames{"trace", "debug", "info", "warn", "error", "off"};
 constexpr std::array<std::string_view, static_cast<int>(Category::kCount)> kCategoryNames{
-    "app", "config", "net", "spool", "study", "pipeline", "http", "dicom"};
+    "app", "config", "net", "spool", "study", "pipeline", "http", "dicom", "report", "delivery"};
 
 std::array<std::atomic<int>, static_cast<int>(Category::kCount)> g_levels{};
 std::mutex g_sink_mutex;

@@ -14,7 +14,7 @@
 namespace alveo::log {
 
 enum class Level { kTrace = 0, kDebug, kInfo, kWarn, kError, kOff };
-enum class Category { kApp = 0, kConfig, kNet, kSpool, kStudy, kPipeline, kHttp, kDicom, kCount };
+enum class Category { kApp = 0, kConfig, kNet, kSpool, kStudy, kPipeline, kHttp, kDicom, kReport, kDelivery, kCount };
 
 std::string_view LevelName(Level level);
 std::optional<Level> ParseLevel(std::string_view text);

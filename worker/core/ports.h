@@ -48,6 +48,28 @@ struct DicomAddress {
   int port = 0;
 };
 
+// One SR delivery as the API shows it (no patient data).
+struct DeliveryView {
+  std::string id;
+  std::string destination;
+  DicomAddress address;
+  std::string sop_instance_uid;  // of the SR
+  std::string study_key;
+  std::string state;  // pending, delivered, dead
+  int attempts = 0;
+  TimePoint created_at{};
+  std::optional<TimePoint> next_attempt_at;  // pending only
+  std::optional<TimePoint> finished_at;
+  std::string last_error;
+};
+
+// Read-only view of the SR deliveries for the HTTP API. Thread-safe.
+class DeliveryCatalog {
+ public:
+  virtual ~DeliveryCatalog() = default;
+  virtual std::vector<DeliveryView> ListDeliveries() const = 0;
+};
+
 // Sends one DICOM Part 10 file to a peer by C-STORE (net implements it with DCMTK). Blocking; called
 // on delivery threads, several at once. OK on DIMSE success or warning; kPeerUnavailable for what
 // may work later (connection refused or timed out, association rejected transient, out of

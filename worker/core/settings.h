@@ -95,6 +95,53 @@ struct HttpSettings {
   bool operator==(const HttpSettings&) const = default;
 };
 
+// A DICOM peer that receives every SR (a PACS, a viewer's store SCP). The name "sender" is reserved
+// for the special destination that answers each study's sending AE: it has no ae_title/host/port
+// (they come from the study) and uses DeliverySettings::sender_ports.
+struct DestinationSettings {
+  std::string name;
+  std::string ae_title;
+  std::string host;  // IPv4 address or host name
+  int port = 0;
+
+  bool operator==(const DestinationSettings&) const = default;
+};
+
+// The port a calling AE listens on for the `sender` destination (its SCU port is ephemeral).
+struct SenderPort {
+  std::string ae_title;
+  int port = 104;
+
+  bool operator==(const SenderPort&) const = default;
+};
+
+struct DeliverySettings {
+  std::vector<DestinationSettings> destinations;
+  std::vector<SenderPort> sender_ports;
+  int sender_default_port = 0;  // for calling AEs not in sender_ports; 0 = they get no SR
+  std::string calling_ae_title;  // our AE title when sending; "" = dicom.ae_title
+  int threads = 2;               // delivery threads (out-N): associations open at once
+  int max_attempts = 8;          // then the entry is dead (kept, visible, retryable)
+  int initial_backoff_ms = 2000;  // doubles after each failure ...
+  int max_backoff_ms = 300000;    // ... up to this
+  int connect_timeout_seconds = 10;
+  int acse_timeout_seconds = 30;
+  int dimse_timeout_seconds = 60;
+  int keep_finished_hours = 168;  // delivered/dead outbox entries are forgotten after this; 0 = keep
+  std::string results_dir;       // also write every SR here ("" = off)
+
+  bool operator==(const DeliverySettings&) const = default;
+};
+
+struct ReportSettings {
+  bool enabled = true;  // build an SR for each analysed study
+  // A shipped template by name ("default", "basic-text"; compiled in from sr_templates/) or the
+  // path of a template file (ends in .json; relative paths are relative to the working folder).
+  std::string sr_template = "default";
+
+  bool operator==(const ReportSettings&) const = default;
+};
+
 struct LogSettings {
   log::Level level = log::Level::kInfo;
   std::vector<std::pair<std::string, log::Level>> categories;  // per-category overrides
@@ -109,6 +156,8 @@ struct Settings {
   StudySettings study;
   PipelineSettings pipeline;
   HttpSettings http;
+  ReportSettings report;
+  DeliverySettings delivery;
   LogSettings log;
 
   bool operator==(const Settings&) const = default;

@@ -29,6 +29,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr char kStudiesPrefix[] = "/api/v1/studies";
+constexpr char kDeliveriesPath[] = "/api/v1/deliveries";
 
 void SendJson(HTTPServerResponse& response, int status, const Poco::Dynamic::Var& body) {
   std::ostringstream text;
@@ -56,7 +57,8 @@ void NameHttpThread() {
 
 class ApiHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  ApiHandler(const StudyCatalog& catalog, const HealthSource& health) : catalog_(catalog), health_(health) {}
+  ApiHandler(const StudyCatalog& catalog, const HealthSource& health, const DeliveryCatalog* deliveries)
+      : catalog_(catalog), health_(health), deliveries_(deliveries) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     NameHttpThread();
@@ -70,13 +72,15 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void Route(HTTPServerRequest& request, HTTPServerResponse& response) {
-    const std::string path = Poco::URI(request.getURI()).getPath();
+    const Poco::URI uri(request.getURI());
+    const std::string path = uri.getPath();
     if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET) {
       response.set("Allow", "GET");
       SendJson(response, 405, ErrorToJson(Status::Error(ErrorCode::kInvalidArgument, "method not allowed")));
       return;
     }
     if (path == "/healthz") return Health(response);
+    if (path == kDeliveriesPath) return ListDeliveries(uri, response);
     if (path == kStudiesPrefix || path == std::string(kStudiesPrefix) + "/") return ListStudies(response);
     const std::string prefix = std::string(kStudiesPrefix) + "/";
     if (path.rfind(prefix, 0) == 0) return GetStudy(path.substr(prefix.size()), response);
@@ -104,6 +108,29 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
     SendJson(response, 200, json);
   }
 
+  void ListDeliveries(const Poco::URI& uri, HTTPServerResponse& response) {
+    std::string study;
+    for (const auto& [name, value] : uri.getQueryParameters()) {
+      if (name == "study") study = value;
+    }
+    if (!study.empty()) {  // a Study Instance UID or a study key
+      if (const auto found = catalog_.FindStudy(study)) study = found->study_key;
+    }
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    std::size_t count = 0;
+    if (deliveries_ != nullptr) {
+      for (const auto& delivery : deliveries_->ListDeliveries()) {
+        if (!study.empty() && delivery.study_key != study) continue;
+        list->add(DeliveryToJson(delivery));
+        ++count;
+      }
+    }
+    Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("count", static_cast<Poco::UInt64>(count));
+    json->set("deliveries", list);
+    SendJson(response, 200, json);
+  }
+
   void GetStudy(const std::string& id, HTTPServerResponse& response) {
     const auto study = catalog_.FindStudy(id);
     if (!study) return SendError(response, Status::Error(ErrorCode::kNotFound, "no study " + id));
@@ -112,18 +139,21 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
 
   const StudyCatalog& catalog_;
   const HealthSource& health_;
+  const DeliveryCatalog* deliveries_;
 };
 
 class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(const StudyCatalog& catalog, HealthSource health) : catalog_(catalog), health_(std::move(health)) {}
+  HandlerFactory(const StudyCatalog& catalog, HealthSource health, const DeliveryCatalog* deliveries)
+      : catalog_(catalog), health_(std::move(health)), deliveries_(deliveries) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new ApiHandler(catalog_, health_);
+    return new ApiHandler(catalog_, health_, deliveries_);
   }
 
  private:
   const StudyCatalog& catalog_;
   HealthSource health_;
+  const DeliveryCatalog* deliveries_;
 };
 
 }  // namespace
@@ -131,12 +161,14 @@ class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 struct HttpServer::Impl {
   const StudyCatalog& catalog;
   HealthSource health;
+  const DeliveryCatalog* deliveries;
   std::unique_ptr<Poco::ThreadPool> pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
 };
 
-HttpServer::HttpServer(const HttpSettings& settings, const StudyCatalog& catalog, HealthSource health)
-    : settings_(settings), impl_(new Impl{catalog, std::move(health), nullptr, nullptr}) {}
+HttpServer::HttpServer(const HttpSettings& settings, const StudyCatalog& catalog, HealthSource health,
+                       const DeliveryCatalog* deliveries)
+    : settings_(settings), impl_(new Impl{catalog, std::move(health), deliveries, nullptr, nullptr}) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -149,7 +181,7 @@ Status HttpServer::Start() {
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     impl_->pool = std::make_unique<Poco::ThreadPool>(1, settings_.threads);
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(impl_->catalog, impl_->health),
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(impl_->catalog, impl_->health, impl_->deliveries),
                                                             *impl_->pool, socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The HTTP side (Poco): GET /healthz and the read-only study API (GET /api/v1/studies,
-// GET /api/v1/studies/{uid-or-key}). JSON only; no patient names. Errors are JSON with a stable code
+// The HTTP side (Poco): GET /healthz, the read-only study API (GET /api/v1/studies,
+// GET /api/v1/studies/{uid-or-key}) and the SR deliveries (GET /api/v1/deliveries[?study=KEY]). JSON only; no patient names. Errors are JSON with a stable code
 // from the one error table. Threads: Poco's pool, named http-N. Thread-safety: Start/Stop from the
 // controlling thread; handlers only read through the StudyCatalog and the health callback.
 #pragma once
@@ -26,7 +26,9 @@ using HealthSource = std::function<HealthInfo()>;
 
 class HttpServer {
  public:
-  HttpServer(const HttpSettings& settings, const StudyCatalog& catalog, HealthSource health);
+  // `deliveries` may be null (the endpoint then lists nothing).
+  HttpServer(const HttpSettings& settings, const StudyCatalog& catalog, HealthSource health,
+             const DeliveryCatalog* deliveries = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

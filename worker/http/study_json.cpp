@@ -58,6 +58,27 @@ Poco::JSON::Object::Ptr StudyDetailToJson(const StudySummary& study) {
   return json;
 }
 
+Poco::JSON::Object::Ptr DeliveryToJson(const DeliveryView& d) {
+  const auto optional_time = [](const std::optional<TimePoint>& t) {
+    return t ? Poco::Dynamic::Var(IsoTime(*t)) : Poco::Dynamic::Var();
+  };
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  json->set("id", d.id);
+  json->set("destination", d.destination);
+  json->set("ae_title", d.address.ae_title);
+  json->set("host", d.address.host);
+  json->set("port", d.address.port);
+  json->set("sop_instance_uid", d.sop_instance_uid);
+  json->set("study_key", d.study_key);
+  json->set("state", d.state);
+  json->set("attempts", d.attempts);
+  json->set("created_at", IsoTime(d.created_at));
+  json->set("next_attempt_at", optional_time(d.next_attempt_at));
+  json->set("finished_at", optional_time(d.finished_at));
+  json->set("last_error", d.last_error);
+  return json;
+}
+
 Poco::JSON::Object::Ptr ErrorToJson(const Status& status) {
   Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   error->set("code", std::string(Describe(status.code()).name));

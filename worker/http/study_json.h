@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "core/ports.h"
 #include "core/status.h"
 #include "core/study_types.h"
 
@@ -12,6 +13,7 @@ namespace alveo::http {
 Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study);
 // StudyToJson plus "result": the classifier's result document (README "Classification result").
 Poco::JSON::Object::Ptr StudyDetailToJson(const StudySummary& study);
+Poco::JSON::Object::Ptr DeliveryToJson(const DeliveryView& delivery);
 Poco::JSON::Object::Ptr ErrorToJson(const Status& status);
 std::string IsoTime(TimePoint t);
 

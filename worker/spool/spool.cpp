@@ -219,7 +219,16 @@ Status Spool::WriteStudyFile(const std::string& study_key, const std::string& na
   if (status.ok()) {
     if (const int rc = fs_.Rename(temp, dir + "/" + name); rc < 0) status = IoError("rename " + name, rc);
   }
-  if (!status.ok()) (void)fs_.Unlink(temp);
+  if (!status.ok()) {
+    (void)fs_.Unlink(temp);
+    return status;
+  }
+  // The rename is durable too: an outbox entry may point at this file as soon as we return.
+  const int dir_fd = fs_.Open(dir, O_RDONLY | O_DIRECTORY, 0);
+  if (dir_fd < 0) return IoError("cannot open study folder to sync " + name, dir_fd);
+  const int synced = fs_.Fsync(dir_fd);
+  (void)fs_.Close(dir_fd);
+  if (synced < 0) return IoError("fsync of study folder after " + name, synced);
   return status;
 }
 
@@ -271,7 +280,9 @@ RecoveredStudy Spool::RecoverStudy(const std::string& study_key) {
   // Instance files without a journal line were never acknowledged; remove them so a resend is
   // stored anew. Interrupted writes of our own files (".<name>.tmp") go too; results stay.
   for (const auto& name : fs_.ListDirectory(dir)) {
-    const bool instance = name.size() > 4 && name.compare(name.size() - 4, 4, ".dcm") == 0;
+    // Our own reports (sr-v<N>.dcm) are not received instances.
+    const bool instance = name.size() > 4 && name.compare(name.size() - 4, 4, ".dcm") == 0 &&
+                          name.compare(0, 3, "sr-") != 0;
     const bool temporary = name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0;
     const std::string relative = std::string(kStudies) + "/" + study_key + "/" + name;
     if ((instance && !referenced.count(relative)) || temporary) (void)fs_.Unlink(dir + "/" + name);

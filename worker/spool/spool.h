@@ -54,10 +54,15 @@ class Spool {
   // acknowledged) are dropped; corrupt lines are skipped with a warning.
   std::vector<RecoveredStudy> Recover();
 
-  // A file of the study's own (e.g. "result-v2.json"), written durably (temporary file, sync,
-  // rename). `name` is ours, never received data.
+  // A file of the study's own (e.g. "result-v2.json", "sr-v2.dcm"), written durably (temporary
+  // file, sync, rename, folder sync). `name` is ours, never received data; names starting with
+  // "sr-" are never mistaken for unacknowledged instances by recovery.
   Status WriteStudyFile(const std::string& study_key, const std::string& name, const std::string& content);
   Result<std::string> ReadStudyFile(const std::string& study_key, const std::string& name) const;
+  // Absolute path of such a file (it may not exist).
+  std::string StudyFilePath(const std::string& study_key, const std::string& name) const {
+    return StudyDir(study_key) + "/" + name;
+  }
 
   // Deletes a study folder (rename to trash, then remove).
   Status RemoveStudy(const std::string& study_key);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -10,6 +11,8 @@
 #include "config/config_keys.h"
 #include "config/config_loader.h"
 #include "config/json_value.h"
+#include "config/sr_template_loader.h"
+#include "config/sr_template_source.h"
 
 namespace alveo::config {
 namespace {
@@ -62,6 +65,9 @@ void ExpectSameSettings(const Settings& a, const Settings& b) {
   EXPECT_EQ(a.http.address, b.http.address);
   EXPECT_EQ(a.http.port, b.http.port);
   EXPECT_EQ(a.http.threads, b.http.threads);
+  EXPECT_EQ(a.report.enabled, b.report.enabled);
+  EXPECT_EQ(a.report.sr_template, b.report.sr_template);
+  EXPECT_EQ(a.delivery, b.delivery);  // field by field in the delivery tests below
   EXPECT_EQ(a.log.level, b.log.level);
   EXPECT_EQ(a.log.categories, b.log.categories);
   EXPECT_EQ(a.log.dcmtk_level, b.log.dcmtk_level);
@@ -167,6 +173,20 @@ TEST(ConfigParseTest, SettingsToJsonRoundTripsNonDefaultValues) {
   s.study.filter = {{"CT"}, {"CHEST", "\\bLUNG\\b"}, {"PHANTOM", "\"QA\""}, false};
   s.pipeline = {4, 16};
   s.http = {false, "0.0.0.0", 0, 2};
+  s.report = {false, "/etc/alveo/site-template.json"};
+  s.delivery.destinations = {{"pacs", "PACS", "pacs.example.org", 104}, {"sender", "", "", 0}};
+  s.delivery.sender_ports = {{"CT01", 11112}};
+  s.delivery.sender_default_port = 104;
+  s.delivery.calling_ae_title = "ALVEO_SR";
+  s.delivery.threads = 3;
+  s.delivery.max_attempts = 5;
+  s.delivery.initial_backoff_ms = 100;
+  s.delivery.max_backoff_ms = 1000;
+  s.delivery.connect_timeout_seconds = 3;
+  s.delivery.acse_timeout_seconds = 4;
+  s.delivery.dimse_timeout_seconds = 5;
+  s.delivery.keep_finished_hours = 0;
+  s.delivery.results_dir = "/srv/results";
   s.log = {log::Level::kDebug,
            {{"net", log::Level::kTrace}, {"http", log::Level::kOff}},
            log::Level::kError};
@@ -415,6 +435,88 @@ TEST(ConfigOverrideTest, OverrideAndFileProblemsAreReportedTogether) {
   EXPECT_EQ(result.status().message(),
             "dicom.portt: unknown key in override (did you mean dicom.port?)\n"
             "http.threads: 0 is out of range [1, 64]");
+}
+
+TEST(ConfigDeliveryTest, DestinationsAndSenderPortsAreRead) {
+  const Settings s = ParseOk(R"({"delivery": {"destinations": [
+      {"name": "pacs", "ae_title": "PACS_MAIN", "host": "192.0.2.10", "port": 104},
+      {"name": "viewer-2", "ae_title": "VIEW", "host": "viewer.example.org", "port": 4242},
+      {"name": "sender"}],
+      "sender_ports": [{"ae_title": "CT01", "port": 11112}], "sender_default_port": 104}})");
+  ASSERT_EQ(s.delivery.destinations.size(), 3u);
+  EXPECT_EQ(s.delivery.destinations[0], (DestinationSettings{"pacs", "PACS_MAIN", "192.0.2.10", 104}));
+  EXPECT_EQ(s.delivery.destinations[1].host, "viewer.example.org");
+  EXPECT_EQ(s.delivery.destinations[2], (DestinationSettings{"sender", "", "", 0}));
+  ASSERT_EQ(s.delivery.sender_ports.size(), 1u);
+  EXPECT_EQ(s.delivery.sender_ports[0].port, 11112);
+  EXPECT_EQ(s.delivery.sender_default_port, 104);
+}
+
+TEST(ConfigDeliveryTest, BadDestinationsAreRejectedWithTheirKey) {
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "pacs", "host": "192.0.2.10", "port": 104}]}})",
+                 "delivery.destinations[0].ae_title: required");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "pacs", "ae_title": "P", "port": 104}]}})",
+                 "delivery.destinations[0].host: required");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "pacs", "ae_title": "P", "host": "h"}]}})",
+                 "delivery.destinations[0].port: required");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "a/b", "ae_title": "P", "host": "h", "port": 1}]}})",
+                 "delivery.destinations[0].name");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "p", "ae_title": "P", "host": "bad host", "port": 1}]}})",
+                 "neither an IPv4 address nor a host name");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "p", "ae_title": "P", "host": "h", "port": 1},
+                                                    {"name": "p", "ae_title": "Q", "host": "h", "port": 2}]}})",
+                 "delivery.destinations[1].name: \"p\" is already used");
+  ExpectRejected(R"({"delivery": {"destinations": [{"name": "sender", "ae_title": "X"}]}})",
+                 "delivery.destinations[0]: the \"sender\" destination takes its AE title");
+  ExpectRejected(R"({"delivery": {"sender_ports": [{"ae_title": "A", "port": 1}, {"ae_title": "A", "port": 2}]}})",
+                 "delivery.sender_ports[1].ae_title: \"A\" is listed twice");
+  ExpectRejected(R"({"delivery": {"initial_backoff_ms": 5000, "max_backoff_ms": 1000}})",
+                 "delivery.max_backoff_ms: is smaller than delivery.initial_backoff_ms");
+  ExpectRejected(R"({"delivery": {"threads": 0}})", "delivery.threads");
+}
+
+TEST(ConfigDeliveryTest, AppendOverrideAddsToTheListFromTheFile) {
+  const std::string file =
+      R"({"delivery": {"destinations": [{"name": "pacs", "ae_title": "PACS", "host": "192.0.2.10", "port": 104}]}})";
+  const Settings s = ParseOk(file, {{"delivery.destinations[+]",
+                                     R"({"name": "lab", "ae_title": "LAB", "host": "127.0.0.1", "port": 4006})"},
+                                    {"delivery.destinations[+]", R"({"name": "sender"})"}});
+  ASSERT_EQ(s.delivery.destinations.size(), 3u);
+  EXPECT_EQ(s.delivery.destinations[0].name, "pacs");
+  EXPECT_EQ(s.delivery.destinations[1], (DestinationSettings{"lab", "LAB", "127.0.0.1", 4006}));
+  EXPECT_EQ(s.delivery.destinations[2].name, "sender");
+  // Into an absent list, and validated like the file.
+  EXPECT_EQ(ParseOk("{}", {{"delivery.destinations[+]", R"({"name": "sender"})"}}).delivery.destinations.size(), 1u);
+  ExpectRejected("{}", "delivery.destinations[0].port: required (1-65535) (set by a command-line override)",
+                 {{"delivery.destinations[+]", R"({"name": "x", "ae_title": "X", "host": "h"})"}});
+  ExpectRejected("{}", "only lists can be appended", {{"dicom.port[+]", "1"}});
+  ExpectRejected("{}", "appended value must be a JSON object", {{"delivery.destinations[+]", "{oops"}});
+}
+
+TEST(ShippedSrTemplateTest, EveryTemplateInSrTemplatesIsCompiledInAndEqualsItsFile) {
+  const std::vector<std::string> names = ShippedSrTemplateNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "default"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "basic-text"), names.end());
+  for (const auto& name : names) {
+    SCOPED_TRACE(name);
+    const Result<SrTemplate> compiled = ResolveSrTemplate(name);
+    ASSERT_TRUE(compiled.ok()) << compiled.status().message();
+    const Result<SrTemplate> from_file = ResolveSrTemplate(kSourceDir + "/sr_templates/" + name + ".json");
+    ASSERT_TRUE(from_file.ok()) << from_file.status().message();
+    EXPECT_TRUE(*compiled == *from_file);
+  }
+  EXPECT_EQ(ResolveSrTemplate("basic-text")->output, SrOutputClass::kBasicText);
+  EXPECT_EQ(ResolveSrTemplate("default")->output, SrOutputClass::kComprehensive3d);
+}
+
+TEST(ShippedSrTemplateTest, UnknownNameAndMissingFileAreConfigErrors) {
+  const Result<SrTemplate> unknown = ResolveSrTemplate("fancy");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kConfigInvalid);
+  EXPECT_NE(unknown.status().message().find("basic-text, default"), std::string::npos) << unknown.status().message();
+  const Result<SrTemplate> missing = ResolveSrTemplate("/nonexistent/site.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/nonexistent/site.json"), std::string::npos) << missing.status().message();
 }
 
 TEST(ConfigFileTest, MissingFileIsAConfigError) {
