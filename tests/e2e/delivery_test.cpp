@@ -75,8 +75,10 @@ AlveoServerOptions ServerOptions(std::vector<std::string> args) {
   return options;
 }
 
-void Send(const AlveoServer& server, const std::vector<std::string>& files) {
-  const ToolResult sent = RunStorescu(server.dicom_port(), files);
+void Send(const AlveoServer& server, const std::vector<std::string>& files, std::vector<std::string> extra = {}) {
+  StorescuOptions options;
+  options.extra_args = std::move(extra);
+  const ToolResult sent = RunStorescu(server.dicom_port(), files, options);
   ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
   ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stderr_text)), files.size()) << sent.Describe();
 }
@@ -271,6 +273,28 @@ TEST_F(DeliveryTest, LateInstanceGivesANewSrThatReferencesThePreviousOne) {
   ASSERT_NE(predecessor, std::string::npos) << dump.stdout_text;
   EXPECT_NE(dump.stdout_text.find(v1, predecessor), std::string::npos) << "v2 must reference v1 " << v1;
   EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST_F(DeliveryTest, OurSrRoutedBackIntoAlveoDoesNotStartALoop) {
+  auto pacs = StartPeer(dir_, "pacs", "PACS");
+  ASSERT_TRUE(pacs);
+  AlveoServer server(ServerOptions({"--destination", Destination("pacs", "PACS", pacs->port())}));
+  ASSERT_TRUE(server.Start()) << server.error();
+  Send(server, diffuse_->files);
+  ASSERT_TRUE(pacs->WaitForStored(1, kSrTimeout));
+  const std::string sr = pacs->StoredFiles()[0];
+
+  // A PACS routing rule sends the whole study back, our SR included: the study re-opens and is
+  // analysed again (version 2), but the report is the same instance, so nothing new goes out.
+  Send(server, {sr}, {"-R"});  // -R: propose the SR's own class (not in storescu's default list)
+  ASSERT_TRUE(WaitForStudy(server, diffuse_->study_uid, [](const JsonValue& s) {
+    return StateIs(s, "processed") && s["version"].AsInt() == 2;
+  })) << "the study should be re-analysed once";
+  const auto deliveries = Deliveries(server, diffuse_->study_uid);
+  ASSERT_EQ(deliveries.size(), 1u);
+  EXPECT_EQ(deliveries[0]["sop_instance_uid"].AsString(), Tag(sr, "SOPInstanceUID"));
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(pacs->StoredFiles().size(), 1u) << "the SR routed back produced a new SR";
 }
 
 TEST_F(DeliveryTest, StudyThatCannotBeAnalysedStillGetsAnSrSayingWhy) {

@@ -105,8 +105,16 @@ Result<PublishedSr> SrPublisher::Publish(const StudyManifest& manifest,
   }
   if (manifest.instances.empty()) return published;
 
+  // Images only: an SR, key object or presentation state arriving later (our own SR routed back by a
+  // PACS, say) re-opens the study but must not change the report's identity, or routing loops
+  // would mint a new SR each round.
   std::vector<std::string> inputs;
-  for (const StoredInstance& stored : manifest.instances) inputs.push_back(stored.meta.sop_instance_uid);
+  for (const StoredInstance& stored : manifest.instances) {
+    if (stored.meta.rows > 0 && stored.meta.columns > 0) inputs.push_back(stored.meta.sop_instance_uid);
+  }
+  if (inputs.empty()) {
+    for (const StoredInstance& stored : manifest.instances) inputs.push_back(stored.meta.sop_instance_uid);
+  }
   const SrUids uids = DeriveSrUids(manifest.study_instance_uid, inputs, template_, algorithm_.version);
 
   sr::SrDocumentRequest request;

@@ -31,7 +31,8 @@ std::string SrFileName(int version);
 
 // UIDs of an SR (2.25 form, PS3.5 B.2), derived so that replaying a study gives the same ones. The
 // series depends on the study, the template and the algorithm; the instance also on every input
-// instance (order-free). A new template or algorithm version is a new document.
+// image (order-free; non-image instances such as SRs are left out so that an SR routed back to us
+// cannot change the identity). A new template or algorithm version is a new document.
 struct SrUids {
   std::string series_instance_uid;
   std::string sop_instance_uid;
