@@ -10,9 +10,9 @@
 
 #include "app/analysis_processor.h"
 #include "app/commands.h"
+#include "app/report_setup.h"
 #include "app/serve_options.h"
 #include "app/version.h"
-#include "classifier/decision/rule.h"
 #include "config/config_loader.h"
 #include "config/sr_template_source.h"
 #include "core/log.h"
@@ -72,30 +72,6 @@ class OutboxCatalog final : public DeliveryCatalog {
   const spool::Outbox& outbox_;
 };
 
-sr::AlgorithmInfo Algorithm() {
-  return {"Alveo lung opacity classifier", AlveoVersion() + " " + classifier::kRuleVersion,
-          {classifier::RuleParameters()}};
-}
-
-spool::OutboxPolicy Policy(const DeliverySettings& delivery) {
-  spool::OutboxPolicy policy;
-  policy.max_attempts = delivery.max_attempts;
-  policy.initial_backoff = Millis(delivery.initial_backoff_ms);
-  policy.max_backoff = Millis(delivery.max_backoff_ms);
-  return policy;
-}
-
-net::StoreScuOptions ScuOptions(const Settings& settings) {
-  net::StoreScuOptions options;
-  const DeliverySettings& d = settings.delivery;
-  options.calling_ae_title = d.calling_ae_title.empty() ? settings.dicom.ae_title : d.calling_ae_title;
-  options.connect_timeout_seconds = d.connect_timeout_seconds;
-  options.acse_timeout_seconds = d.acse_timeout_seconds;
-  options.dimse_timeout_seconds = d.dimse_timeout_seconds;
-  options.max_receive_pdu_bytes = settings.dicom.max_pdu_bytes;
-  return options;
-}
-
 int Serve(const Settings& settings, const SrTemplate& sr_template, const std::string& config_path) {
   const auto started = std::chrono::steady_clock::now();
   SystemClock clock;
@@ -109,14 +85,14 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   }
   auto recovered = (*spool)->Recover();
   // The outbox lives in the data folder: SRs waiting for delivery survive restarts with the studies.
-  auto outbox = spool::Outbox::Open((*spool)->root() + "/outbox", Policy(settings.delivery));
+  auto outbox = spool::Outbox::Open((*spool)->root() + "/outbox", OutboxPolicyFrom(settings.delivery));
   if (!outbox.ok()) {
     std::cerr << "alveo: cannot open the outbox: " << outbox.status().ToString() << "\n";
     return 1;
   }
-  net::StoreScu scu(ScuOptions(settings));
+  net::StoreScu scu(StoreScuOptionsFrom(settings));
   pipeline::DeliveryService delivery(settings.delivery, **outbox, scu, clock);
-  pipeline::SrPublisher publisher(settings.delivery, sr_template, Algorithm(), settings.dicom.ae_title, **spool,
+  pipeline::SrPublisher publisher(settings.delivery, sr_template, ReportAlgorithm(), settings.dicom.ae_title, **spool,
                                   outbox->get(), &delivery, clock);
   AnalysisProcessor processor(**spool, settings.report.enabled ? &publisher : nullptr);
   pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);

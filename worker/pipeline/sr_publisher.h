@@ -29,17 +29,6 @@ class DeliveryService;
 // The stored SR of a study version, in the study's spool folder.
 std::string SrFileName(int version);
 
-// UIDs of an SR (2.25 form, PS3.5 B.2), derived so that replaying a study gives the same ones. The
-// series depends on the study, the template and the algorithm; the instance also on every input
-// image (order-free; non-image instances such as SRs are left out so that an SR routed back to us
-// cannot change the identity). A new template or algorithm version is a new document.
-struct SrUids {
-  std::string series_instance_uid;
-  std::string sop_instance_uid;
-};
-SrUids DeriveSrUids(const std::string& study_instance_uid, std::vector<std::string> input_sop_instance_uids,
-                    const SrTemplate& tmpl, const std::string& algorithm_version);
-
 struct PublishedSr {
   bool built = false;  // false: nothing to report (e.g. not analysable and the template says so)
   std::string sop_instance_uid;

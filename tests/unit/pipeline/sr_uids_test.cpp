@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "core/uid.h"
-#include "pipeline/sr_publisher.h"
+#include "sr/sr_report.h"
 
-namespace alveo::pipeline {
+namespace alveo::sr {
 namespace {
 
 SrTemplate Template(const std::string& version) {
@@ -50,4 +50,4 @@ TEST(SrUidsTest, FieldBoundariesCannotBeShifted) {
 }
 
 }  // namespace
-}  // namespace alveo::pipeline
+}  // namespace alveo::sr
