@@ -52,7 +52,10 @@ ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
   double total_ms = 0;
   for (const auto& [step, ms] : result.timings_ms) {
     if (step == "total") total_ms = ms;
+    if (step == "decode") decode_seconds_.Observe(ms / 1000.0);
   }
+  analysis_seconds_.Observe(total_ms / 1000.0);
+  results_[static_cast<int>(result.status)].fetch_add(1);
   ALVEO_LOG(kInfo, kPipeline) << "study " << manifest.study_key << " v" << manifest.version << ": " << outcome.summary
                               << " in " << static_cast<int>(total_ms) << " ms";
   return outcome;

@@ -6,9 +6,12 @@
 // only atomic counters.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 
+#include "classifier/result.h"
+#include "core/metrics.h"
 #include "core/ports.h"
 #include "pipeline/sr_publisher.h"
 #include "spool/spool.h"
@@ -23,11 +26,19 @@ class AnalysisProcessor final : public StudyProcessor {
   ProcessOutcome Process(const StudyManifest& manifest) override;
 
   std::uint64_t flagged() const { return flagged_.load(); }
+  // Per analysed study: pixel decoding and the whole analysis (decode + classify).
+  const Histogram& decode_seconds() const { return decode_seconds_; }
+  const Histogram& analysis_seconds() const { return analysis_seconds_; }
+  // Results by status name (flagged, not_flagged, not_analysable).
+  std::uint64_t results(classifier::ResultStatus status) const { return results_[static_cast<int>(status)].load(); }
 
  private:
   const spool::Spool& spool_;
   pipeline::SrPublisher* publisher_;
   std::atomic<std::uint64_t> flagged_{0};
+  Histogram decode_seconds_;
+  Histogram analysis_seconds_;
+  std::array<std::atomic<std::uint64_t>, 3> results_{};
 };
 
 }  // namespace alveo::app

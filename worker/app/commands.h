@@ -11,6 +11,7 @@ namespace alveo::app {
 int RunServeCommand(const std::vector<std::string>& args);
 int RunVersionCommand(const std::vector<std::string>& args);
 int RunClassifyCommand(const std::vector<std::string>& args);
+int RunReplayCommand(const std::vector<std::string>& args);
 void PrintMainHelp();
 
 }  // namespace alveo::app

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   if (args[0] == "version" || args[0] == "--version") return alveo::app::RunVersionCommand(rest);
   if (args[0] == "phantom") return alveo::app::RunPhantomCommand(rest);
   if (args[0] == "classify") return alveo::app::RunClassifyCommand(rest);
+  if (args[0] == "replay") return alveo::app::RunReplayCommand(rest);
   std::fprintf(stderr, "alveo: unknown command '%s' (see alveo --help)\n", args[0].c_str());
   return 2;
 }

@@ -4,6 +4,7 @@
 // the pipeline (state is in the journals).
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "app/analysis_processor.h"
 #include "app/commands.h"
 #include "app/report_setup.h"
+#include "app/service_metrics.h"
 #include "app/serve_options.h"
 #include "app/version.h"
 #include "config/config_loader.h"
@@ -52,10 +54,11 @@ int WaitForStopSignal() {
   return received;
 }
 
-// The outbox as the API's delivery list.
+// The outbox as the API's delivery list and retry action.
 class OutboxCatalog final : public DeliveryCatalog {
  public:
-  explicit OutboxCatalog(const spool::Outbox& outbox) : outbox_(outbox) {}
+  OutboxCatalog(spool::Outbox& outbox, pipeline::DeliveryService& delivery, const Clock& clock)
+      : outbox_(outbox), delivery_(delivery), clock_(clock) {}
   std::vector<DeliveryView> ListDeliveries() const override {
     std::vector<DeliveryView> views;
     for (const auto& e : outbox_.List()) {
@@ -68,8 +71,25 @@ class OutboxCatalog final : public DeliveryCatalog {
     return views;
   }
 
+  Status Retry(const std::string& id) override {
+    const auto entry = outbox_.Find(id);
+    if (!entry) return Status::Error(ErrorCode::kNotFound, "no delivery " + id);
+    if (entry->state != spool::OutboxState::kDead) {
+      return Status::Error(ErrorCode::kConflict, "delivery " + id + " is " +
+                                                     std::string(spool::OutboxStateName(entry->state)) +
+                                                     "; only dead deliveries can be retried");
+    }
+    if (Status status = outbox_.Retry(id, clock_.Now()); !status.ok()) return status;
+    ALVEO_LOG(kInfo, kDelivery) << "delivery " << id << " of SR " << entry->sop_instance_uid << " to "
+                                << entry->destination << ": retry requested";
+    delivery_.Wake();
+    return Status::Ok();
+  }
+
  private:
-  const spool::Outbox& outbox_;
+  spool::Outbox& outbox_;
+  pipeline::DeliveryService& delivery_;
+  const Clock& clock_;
 };
 
 int Serve(const Settings& settings, const SrTemplate& sr_template, const std::string& config_path) {
@@ -104,12 +124,22 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
     std::cerr << "alveo: " << status.ToString() << "\n";
     return 1;
   }
-  OutboxCatalog deliveries(**outbox);
-  http::HttpServer http(settings.http, pipeline, [&] {
+  OutboxCatalog deliveries(**outbox, delivery, clock);
+  std::atomic<bool> ready{false};  // /readyz: true between READY and the stop signal
+  MetricSources metric_sources{&scp, &pipeline, &processor, &publisher, &delivery, outbox->get(), spool->get(),
+                               AlveoVersion()};
+  http::HttpSources sources;
+  sources.studies = &pipeline;
+  sources.study_control = &pipeline;
+  sources.deliveries = &deliveries;
+  sources.health = [&] {
     return http::HealthInfo{AlveoVersion(),
                             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count(),
-                            scp.active_associations(), true};
-  }, &deliveries);
+                            scp.active_associations(), ready.load()};
+  };
+  sources.ready = [&] { return ready.load(); };
+  sources.metrics = [&] { return RenderMetrics(metric_sources); };
+  http::HttpServer http(settings.http, std::move(sources));
   if (settings.http.enabled) {
     if (Status status = http.Start(); !status.ok()) {
       std::cerr << "alveo: " << status.ToString() << "\n";
@@ -120,9 +150,11 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   ALVEO_LOG(kInfo, kApp) << "listening: DICOM " << settings.dicom.ae_title << "@" << settings.dicom.bind_address
                          << ":" << scp.port() << ", HTTP " << settings.http.address << ":" << http.port()
                          << ", data " << (*spool)->root();
+  ready.store(true);
   std::cout << "ALVEO READY dicom_port=" << scp.port() << " http_port=" << http.port() << std::endl;
 
   const int signal_number = WaitForStopSignal();
+  ready.store(false);  // draining: load balancers and probes see 503 from /readyz
   ALVEO_LOG(kInfo, kApp) << "signal " << signal_number << ": stopping (finishing "
                          << scp.active_associations() << " association(s))";
   scp.Stop();

@@ -22,8 +22,8 @@ constexpr FlagMapping kFlagKeys[] = {
     {"sr-template", "report.sr_template"},
 };
 
-// "NAME=AET@HOST:PORT" (or "sender") as the JSON object of one delivery.destinations element; the
-// values are checked by the configuration loader like those from the file.
+}  // namespace
+
 std::optional<std::string> DestinationJson(const std::string& spec, std::string& error) {
   std::string json = "{\"name\": ";
   if (spec == "sender") {
@@ -35,12 +35,12 @@ std::optional<std::string> DestinationJson(const std::string& spec, std::string&
   const auto colon = spec.rfind(':');
   if (eq == std::string::npos || at == std::string::npos || colon == std::string::npos || colon < at || eq == 0 ||
       at == eq + 1 || colon == at + 1 || colon + 1 == spec.size()) {
-    error = "--destination: expected NAME=AET@HOST:PORT or sender, got '" + spec + "'";
+    error = "expected NAME=AET@HOST:PORT or sender, got '" + spec + "'";
     return std::nullopt;
   }
   const std::string port = spec.substr(colon + 1);
   if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) {
-    error = "--destination: port '" + port + "' in '" + spec + "' is not a number";
+    error = "port '" + port + "' in '" + spec + "' is not a number";
     return std::nullopt;
   }
   AppendJsonString(json, spec.substr(0, eq));
@@ -50,8 +50,6 @@ std::optional<std::string> DestinationJson(const std::string& spec, std::string&
   AppendJsonString(json, spec.substr(at + 1, colon - at - 1));
   return json + ", \"port\": " + port + "}";
 }
-
-}  // namespace
 
 void PrintServeHelp() {
   std::printf(
@@ -112,7 +110,10 @@ std::optional<ServeOptions> ParseServeOptions(const std::vector<std::string>& ar
   }
   for (const auto& spec : cli.TakeAll("destination")) {
     auto json = DestinationJson(spec, error);
-    if (!json) return std::nullopt;
+    if (!json) {
+      error = "--destination: " + error;
+      return std::nullopt;
+    }
     options.overrides.emplace_back("delivery.destinations[+]", *json);
   }
   for (const auto& assignment : cli.TakeAll("set")) {

@@ -17,6 +17,7 @@ void PrintMainHelp() {
       "commands:\n"
       "  serve     run the DICOM storage SCP, study assembly and HTTP API (alveo serve --help)\n"
       "  classify  analyse DICOM files or folders and print one JSON result per study (alveo classify --help)\n"
+      "  replay    make the SRs of stored studies offline, resumable, with a summary (alveo replay --help)\n"
       "  phantom   write synthetic chest CT / radiograph studies with known truth (alveo phantom --help)\n"
       "  version   print the version of alveo and of the libraries it was built with\n"
       "\n"

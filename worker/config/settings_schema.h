@@ -112,6 +112,7 @@ void VisitHttp(V& v, S& http) {
   v.String("address", http.address, CheckIpv4Address, Presence::kOptional);
   v.Int("port", http.port, 0, 65535);
   v.Int("threads", http.threads, 1, 64);
+  v.String("api_token", http.api_token, CheckApiToken, Presence::kOptional);
 }
 
 template <typename V, typename S>

@@ -161,6 +161,18 @@ std::string CheckDestinationName(std::string_view value) {
   return "";
 }
 
+std::string CheckApiToken(std::string_view value) {
+  if (value.empty()) return "";
+  const bool valid_chars = std::all_of(value.begin(), value.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+  });
+  if (value.size() < 16 || value.size() > 256 || !valid_chars) {
+    return "must be 16-256 characters of letters, digits and -._~+/= (e.g. openssl rand -hex 32)";
+  }
+  return "";
+}
+
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates) {
   const std::size_t limit = std::max<std::size_t>(2, (word.size() + 2) / 3);

@@ -36,6 +36,9 @@ std::string CheckOptionalPath(std::string_view value);
 // and log lines).
 std::string CheckDestinationName(std::string_view value);
 
+// "" or a bearer token: 16-256 characters of A-Z a-z 0-9 - . _ ~ + / = (RFC 6750 token68).
+std::string CheckApiToken(std::string_view value);
+
 // The candidate closest to `word` by case-insensitive edit distance, if it is close enough to be a
 // plausible typo.
 std::optional<std::string> ClosestMatch(std::string_view word,

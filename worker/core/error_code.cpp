@@ -35,6 +35,9 @@ constexpr std::array<ErrorInfo, static_cast<std::size_t>(ErrorCode::kCount)> kTa
     {ErrorCode::kPeerUnavailable, "peer_unavailable", "destination unreachable or busy", 0xA700, 503},
     {ErrorCode::kPeerRejected, "peer_rejected", "destination refused the object", 0xC000, 502},
     {ErrorCode::kInvalidSr, "invalid_sr", "structured report failed validation", 0xA700, 500},
+    {ErrorCode::kUnauthenticated, "unauthenticated", "bearer token required", 0xC000, 401},
+    {ErrorCode::kForbidden, "forbidden", "not allowed", 0xC000, 403},
+    {ErrorCode::kConflict, "conflict", "not possible in the current state", 0xC000, 409},
 }};
 
 }  // namespace

@@ -30,6 +30,9 @@ enum class ErrorCode : std::uint16_t {
   kPeerUnavailable,      // a destination could not be reached or refused for now (retry later)
   kPeerRejected,         // a destination refused for good (association or DIMSE failure status)
   kInvalidSr,            // a Structured Report we built failed validation (never sent)
+  kUnauthenticated,      // an HTTP request needs a bearer token and has none
+  kForbidden,            // the token is wrong, or the operation is disabled
+  kConflict,             // the resource is not in a state that allows the operation
   kCount
 };
 

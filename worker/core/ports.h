@@ -41,6 +41,18 @@ class StudyCatalog {
   virtual std::optional<StudySummary> FindStudy(const std::string& uid_or_key) const = 0;
 };
 
+// Operator actions on studies (HTTP POST endpoints). Thread-safe.
+class StudyControl {
+ public:
+  virtual ~StudyControl() = default;
+  // Completes a receiving study now. kNotFound; kConflict when it is not receiving.
+  virtual Status CompleteNow(const std::string& uid_or_key) = 0;
+  // Runs the current version of a processed, failed or ignored study through filter, analysis and
+  // SR again (same inputs give the same SR UID, so destinations that have it get nothing new).
+  // kNotFound; kConflict while it is receiving or being processed.
+  virtual Status Reprocess(const std::string& uid_or_key) = 0;
+};
+
 // A DICOM application entity to send to.
 struct DicomAddress {
   std::string ae_title;
@@ -63,11 +75,13 @@ struct DeliveryView {
   std::string last_error;
 };
 
-// Read-only view of the SR deliveries for the HTTP API. Thread-safe.
+// The SR deliveries for the HTTP API. Thread-safe.
 class DeliveryCatalog {
  public:
   virtual ~DeliveryCatalog() = default;
   virtual std::vector<DeliveryView> ListDeliveries() const = 0;
+  // A dead delivery is tried again now (attempts reset). kNotFound; kConflict unless dead.
+  virtual Status Retry(const std::string& id) = 0;
 };
 
 // Sends one DICOM Part 10 file to a peer by C-STORE (net implements it with DCMTK). Blocking; called

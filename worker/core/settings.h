@@ -91,6 +91,8 @@ struct HttpSettings {
   std::string address = "127.0.0.1";
   int port = 8112;  // 0 = ephemeral (tests)
   int threads = 4;
+  // Bearer token for the POST actions (complete, reprocess, retry); "" = actions disabled (403).
+  std::string api_token;
 
   bool operator==(const HttpSettings&) const = default;
 };

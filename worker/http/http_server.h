@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The HTTP side (Poco): GET /healthz, the read-only study API (GET /api/v1/studies,
-// GET /api/v1/studies/{uid-or-key}) and the SR deliveries (GET /api/v1/deliveries[?study=KEY]). JSON only; no patient names. Errors are JSON with a stable code
+// The HTTP side (Poco). Read: GET /healthz, /readyz, /metrics (Prometheus text), /api/v1/studies
+// (filters, pagination), /api/v1/studies/{uid-or-key} (with its SR deliveries),
+// /api/v1/deliveries[?study=]. Operator actions (bearer token from http.api_token):
+// POST /api/v1/studies/{id}/complete, POST /api/v1/studies/{id}/reprocess,
+// POST /api/v1/deliveries/{id}/retry. JSON only; no patient names. Errors are JSON with a stable code
 // from the one error table. Threads: Poco's pool, named http-N. Thread-safety: Start/Stop from the
-// controlling thread; handlers only read through the StudyCatalog and the health callback.
+// controlling thread; handlers go through the ports, which are thread-safe.
 #pragma once
 
 #include <functional>
@@ -24,11 +27,20 @@ struct HealthInfo {
 };
 using HealthSource = std::function<HealthInfo()>;
 
+// What the server reads and drives. `studies` is required; a missing part answers 404 (read) or 403
+// (actions).
+struct HttpSources {
+  const StudyCatalog* studies = nullptr;
+  StudyControl* study_control = nullptr;
+  DeliveryCatalog* deliveries = nullptr;
+  HealthSource health;
+  std::function<bool()> ready;           // /readyz: 200 when true, 503 otherwise
+  std::function<std::string()> metrics;  // /metrics body
+};
+
 class HttpServer {
  public:
-  // `deliveries` may be null (the endpoint then lists nothing).
-  HttpServer(const HttpSettings& settings, const StudyCatalog& catalog, HealthSource health,
-             const DeliveryCatalog* deliveries = nullptr);
+  HttpServer(const HttpSettings& settings, HttpSources sources);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -19,6 +19,23 @@ std::string IsoTime(TimePoint t) {
   return text;
 }
 
+ResultHeadline HeadlineOf(const std::string& result_json) {
+  ResultHeadline headline;
+  if (result_json.empty()) return headline;
+  try {
+    Poco::JSON::Parser parser;
+    const auto object = parser.parse(result_json).extract<Poco::JSON::Object::Ptr>();
+    headline.status = object->optValue<std::string>("status", "");
+    headline.certainty = object->optValue<double>("certainty", 0.0);
+    if (const auto differential = object->getArray("differential"); differential && differential->size() > 0) {
+      if (const auto first = differential->getObject(0)) headline.top_differential = first->optValue<std::string>("meaning", "");
+    }
+  } catch (const Poco::Exception&) {
+    headline = {};  // never fail the API on a bad stored document
+  }
+  return headline;
+}
+
 Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study) {
   Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   json->set("study_key", study.study_key);
@@ -40,6 +57,11 @@ Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study) {
                                      : Poco::Dynamic::Var());
   json->set("processed_at", study.processed_at ? Poco::Dynamic::Var(IsoTime(*study.processed_at)) : Poco::Dynamic::Var());
   json->set("detail", study.detail);
+  const ResultHeadline headline = HeadlineOf(study.result_json);
+  json->set("result_status", headline.status.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(headline.status));
+  json->set("certainty", headline.status.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(headline.certainty));
+  json->set("top_differential",
+            headline.top_differential.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(headline.top_differential));
   return json;
 }
 

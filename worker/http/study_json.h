@@ -10,6 +10,15 @@
 
 namespace alveo::http {
 
+// The headline of a stored result document: status ("" when none), certainty, top differential.
+struct ResultHeadline {
+  std::string status;
+  double certainty = 0;
+  std::string top_differential;
+};
+ResultHeadline HeadlineOf(const std::string& result_json);
+
+// The list view: the summary plus the result headline (result_status, certainty, top_differential).
 Poco::JSON::Object::Ptr StudyToJson(const StudySummary& study);
 // StudyToJson plus "result": the classifier's result document (README "Classification result").
 Poco::JSON::Object::Ptr StudyDetailToJson(const StudySummary& study);

@@ -77,7 +77,7 @@ StorageScp::StorageScp(const DicomSettings& settings, spool::Spool& spool, Insta
       spool_(spool),
       sink_(sink),
       policy_(std::make_unique<AssociationPolicy>(settings)),
-      store_(std::make_unique<StoreHandler>(settings, spool, sink, clock)) {}
+      store_(std::make_unique<StoreHandler>(settings, spool, sink, clock, counters_)) {}
 
 StorageScp::~StorageScp() {
   Stop();

@@ -7,6 +7,7 @@
 // joins. Thread-safety: Start/Run/Stop from one controlling thread; counters from any thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error_code.h"
 #include "core/ports.h"
 #include "core/settings.h"
 #include "core/status.h"
@@ -34,6 +36,9 @@ struct ScpCounters {
   std::atomic<std::uint64_t> associations_accepted{0};
   std::atomic<std::uint64_t> associations_rejected{0};
   std::atomic<std::uint64_t> associations_aborted{0};
+  // C-STORE requests answered, by the error code of the answer (kOk = success, stored or duplicate).
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(ErrorCode::kCount)> stores_by_code{};
+  std::atomic<std::uint64_t> stores_duplicate{0};  // also counted under kOk
 };
 
 class StorageScp {

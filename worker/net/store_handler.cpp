@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "net/store_handler.h"
 
+#include "net/storage_scp.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcvrae.h>
@@ -57,8 +59,8 @@ Status CheckAgainstCommand(const InstanceMeta& meta, const T_DIMSE_C_StoreRQ& re
 }  // namespace
 
 StoreHandler::StoreHandler(const DicomSettings& settings, spool::Spool& spool, InstanceSink& sink,
-                           const Clock& clock)
-    : settings_(settings), spool_(spool), sink_(sink), clock_(clock) {}
+                           const Clock& clock, ScpCounters& counters)
+    : settings_(settings), spool_(spool), sink_(sink), clock_(clock), counters_(counters) {}
 
 OFCondition StoreHandler::Handle(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
                                  T_DIMSE_C_StoreRQ& request, const AssociationInfo& info) {
@@ -79,6 +81,8 @@ OFCondition StoreHandler::Handle(T_ASC_Association* assoc, T_ASC_PresentationCon
     ALVEO_LOG(kDebug, kNet) << "assoc " << info.id << ": duplicate instance " << request.AffectedSOPInstanceUID
                             << " already stored";
   }
+  counters_.stores_by_code[static_cast<std::size_t>(outcome.status.code())].fetch_add(1, std::memory_order_relaxed);
+  if (outcome.status.ok() && outcome.duplicate) counters_.stores_duplicate.fetch_add(1, std::memory_order_relaxed);
   return Respond(assoc, pres_id, request, outcome.status);
 }
 

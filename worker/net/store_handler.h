@@ -20,6 +20,8 @@
 
 namespace alveo::net {
 
+struct ScpCounters;
+
 struct AssociationInfo {
   std::uint64_t id = 0;
   std::string calling_ae;
@@ -28,7 +30,8 @@ struct AssociationInfo {
 
 class StoreHandler {
  public:
-  StoreHandler(const DicomSettings& settings, spool::Spool& spool, InstanceSink& sink, const Clock& clock);
+  StoreHandler(const DicomSettings& settings, spool::Spool& spool, InstanceSink& sink, const Clock& clock,
+               ScpCounters& counters);
 
   // Returns a bad condition only when the association itself failed (the caller aborts it); every
   // dataset-level problem is answered with a failure status and the association continues.
@@ -49,6 +52,7 @@ class StoreHandler {
   spool::Spool& spool_;
   InstanceSink& sink_;
   const Clock& clock_;
+  ScpCounters& counters_;
 };
 
 }  // namespace alveo::net

@@ -201,22 +201,51 @@ void StudyPipeline::OnTimer(const EntryPtr& entry) {
   Dispatch(entry, std::move(*manifest), true);
 }
 
-bool StudyPipeline::CompleteNow(const std::string& uid_or_key) {
-  auto entry = Find(uid_or_key);
-  if (!entry) return false;
-  auto done = std::make_shared<std::promise<bool>>();
-  auto future = done->get_future();
-  asio::post(entry->strand, [this, entry, done] {
+Status StudyPipeline::CompleteNow(const std::string& uid_or_key) {
+  return OnStrandNow(uid_or_key, "complete", [this](const EntryPtr& entry) {
     auto manifest = entry->state.ForceComplete(clock_.Now());
-    done->set_value(manifest.has_value());
-    if (!manifest) return;
+    if (!manifest) return false;
     counters_.studies_completed.fetch_add(1);
     Publish(*entry);
     Arm(entry);
     Dispatch(entry, std::move(*manifest), true);
+    return true;
+  });
+}
+
+Status StudyPipeline::Reprocess(const std::string& uid_or_key) {
+  return OnStrandNow(uid_or_key, "reprocess", [this](const EntryPtr& entry) {
+    auto manifest = entry->state.Reprocess(clock_.Now());
+    if (!manifest) return false;
+    ALVEO_LOG(kInfo, kPipeline) << "study " << manifest->study_key << " v" << manifest->version
+                                << ": reprocessing on request";
+    Publish(*entry);
+    // The completion of this version is journaled already; a crash mid-way keeps the old result.
+    Dispatch(entry, std::move(*manifest), false);
+    return true;
+  });
+}
+
+Status StudyPipeline::OnStrandNow(const std::string& uid_or_key, const char* what,
+                                  std::function<bool(const EntryPtr&)> action) {
+  auto entry = Find(uid_or_key);
+  if (!entry) return Status::Error(ErrorCode::kNotFound, "no study " + uid_or_key);
+  // The answer: "" when done, else the phase that prevented it (read on the strand).
+  auto done = std::make_shared<std::promise<std::string>>();
+  auto future = done->get_future();
+  asio::post(entry->strand, [entry, done, action = std::move(action)] {
+    done->set_value(action(entry) ? std::string() : std::string(PhaseName(entry->state.phase())));
   });
   // Bounded: after Stop() the strand never runs.
-  return future.wait_for(std::chrono::seconds(10)) == std::future_status::ready && future.get();
+  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    return Status::Error(ErrorCode::kShuttingDown, std::string(what) + ": the pipeline is not running");
+  }
+  const std::string blocking_phase = future.get();
+  if (!blocking_phase.empty()) {
+    return Status::Error(ErrorCode::kConflict,
+                         std::string("cannot ") + what + " study " + uid_or_key + " while it is " + blocking_phase);
+  }
+  return Status::Ok();
 }
 
 void StudyPipeline::Dispatch(const EntryPtr& entry, StudyManifest manifest, bool journal_completion) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,7 +38,7 @@ struct PipelineCounters {
 // The stored result document of a study version, in the study's spool folder.
 std::string ResultFileName(int version);
 
-class StudyPipeline final : public InstanceSink, public StudyCatalog {
+class StudyPipeline final : public InstanceSink, public StudyCatalog, public StudyControl {
  public:
   StudyPipeline(const Settings& settings, spool::Spool& spool, StudyProcessor& processor, const Clock& clock);
   ~StudyPipeline() override;
@@ -57,8 +58,8 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog {
   std::vector<StudySummary> ListStudies() const override;
   std::optional<StudySummary> FindStudy(const std::string& uid_or_key) const override;
 
-  // Completes a receiving study now (REST). False when unknown or not receiving.
-  bool CompleteNow(const std::string& uid_or_key);
+  Status CompleteNow(const std::string& uid_or_key) override;
+  Status Reprocess(const std::string& uid_or_key) override;
 
   const PipelineCounters& counters() const { return counters_; }
 
@@ -72,6 +73,8 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog {
   void Arm(const EntryPtr& entry);
   void OnTimer(const EntryPtr& entry);
   void Dispatch(const EntryPtr& entry, StudyManifest manifest, bool journal_completion);
+  // Runs `action` on the study's strand and waits for it; false from the action is kConflict.
+  Status OnStrandNow(const std::string& uid_or_key, const char* what, std::function<bool(const EntryPtr&)> action);
   void RunJob(const EntryPtr& entry, const StudyManifest& manifest, bool journal_completion);
   void Publish(Entry& entry);
   void ScheduleRetention();

@@ -23,7 +23,9 @@ std::vector<SrEvidence> Evidence(const ReportRequest& request, const classifier:
   return evidence;
 }
 
-std::vector<std::string> InputUids(const std::vector<ReportInstance>& instances) {
+}  // namespace
+
+std::vector<std::string> ReportInputUids(const std::vector<ReportInstance>& instances) {
   std::vector<std::string> inputs;
   for (const ReportInstance& instance : instances) {
     if (instance.meta.rows > 0 && instance.meta.columns > 0) inputs.push_back(instance.meta.sop_instance_uid);
@@ -33,8 +35,6 @@ std::vector<std::string> InputUids(const std::vector<ReportInstance>& instances)
   }
   return inputs;
 }
-
-}  // namespace
 
 SrUids DeriveSrUids(const std::string& study_instance_uid, std::vector<std::string> input_sop_instance_uids,
                     const SrTemplate& tmpl, const std::string& algorithm_version) {
@@ -62,7 +62,7 @@ Result<BuiltReport> BuildReport(const ReportRequest& request, const classifier::
   if (document.evidence.empty()) {
     return Status::Error(ErrorCode::kInvalidArgument, "no instances to report on for study " + request.study_instance_uid);
   }
-  report.uids = DeriveSrUids(request.study_instance_uid, InputUids(request.instances), tmpl, algorithm.version);
+  report.uids = DeriveSrUids(request.study_instance_uid, ReportInputUids(request.instances), tmpl, algorithm.version);
   document.tmpl = &tmpl;
   document.content = BuildSrContent(result, tmpl, algorithm);
   document.source_file = document.evidence.front().file;

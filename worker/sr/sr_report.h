@@ -36,6 +36,11 @@ struct ReportInstance {
   std::string file;  // absolute path of the instance
 };
 
+// The SOP Instance UIDs that identify a study version's report (the input of DeriveSrUids): the
+// images (instances with Rows and Columns), or every instance when there are no images. BuildReport
+// uses it; `alveo replay` uses it to find a study it has already reported before analysing it.
+std::vector<std::string> ReportInputUids(const std::vector<ReportInstance>& instances);
+
 struct ReportRequest {
   std::string study_instance_uid;
   std::vector<ReportInstance> instances;  // every instance of the study version

@@ -101,6 +101,15 @@ std::optional<StudyManifest> StudyState::ForceComplete(TimePoint now) {
   return Complete(CompletionReason::kForced, now);
 }
 
+std::optional<StudyManifest> StudyState::Reprocess(TimePoint now) {
+  const bool done = phase_ == StudyPhase::kProcessed || phase_ == StudyPhase::kFailed || phase_ == StudyPhase::kIgnored;
+  if (!done || completed_version_ == 0) return std::nullopt;
+  phase_ = StudyPhase::kComplete;
+  processed_at_.reset();
+  detail_.clear();
+  return MakeManifest(CompletionReason::kForced, now);
+}
+
 std::optional<StudyManifest> StudyState::Complete(CompletionReason reason, TimePoint now) {
   ++completed_version_;
   phase_ = StudyPhase::kComplete;

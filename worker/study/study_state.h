@@ -36,6 +36,8 @@ class StudyState {
   std::optional<StudyManifest> OnDeadline(TimePoint now);
   // Completes now whatever the evidence (REST "complete"); nullopt when not receiving.
   std::optional<StudyManifest> ForceComplete(TimePoint now);
+  // The current version again, for an operator's reprocess: only when processed, failed or ignored.
+  std::optional<StudyManifest> Reprocess(TimePoint now);
 
   // The manifest of a completed version that has no result yet (after a restart).
   std::optional<StudyManifest> PendingManifest() const;

@@ -65,6 +65,7 @@ void ExpectSameSettings(const Settings& a, const Settings& b) {
   EXPECT_EQ(a.http.address, b.http.address);
   EXPECT_EQ(a.http.port, b.http.port);
   EXPECT_EQ(a.http.threads, b.http.threads);
+  EXPECT_EQ(a.http.api_token, b.http.api_token);
   EXPECT_EQ(a.report.enabled, b.report.enabled);
   EXPECT_EQ(a.report.sr_template, b.report.sr_template);
   EXPECT_EQ(a.delivery, b.delivery);  // field by field in the delivery tests below
@@ -172,7 +173,7 @@ TEST(ConfigParseTest, SettingsToJsonRoundTripsNonDefaultValues) {
   s.study.early_completion_grace_ms = 0;
   s.study.filter = {{"CT"}, {"CHEST", "\\bLUNG\\b"}, {"PHANTOM", "\"QA\""}, false};
   s.pipeline = {4, 16};
-  s.http = {false, "0.0.0.0", 0, 2};
+  s.http = {false, "0.0.0.0", 0, 2, "0123456789abcdef-token"};
   s.report = {false, "/etc/alveo/site-template.json"};
   s.delivery.destinations = {{"pacs", "PACS", "pacs.example.org", 104}, {"sender", "", "", 0}};
   s.delivery.sender_ports = {{"CT01", 11112}};
@@ -473,6 +474,7 @@ TEST(ConfigDeliveryTest, BadDestinationsAreRejectedWithTheirKey) {
   ExpectRejected(R"({"delivery": {"initial_backoff_ms": 5000, "max_backoff_ms": 1000}})",
                  "delivery.max_backoff_ms: is smaller than delivery.initial_backoff_ms");
   ExpectRejected(R"({"delivery": {"threads": 0}})", "delivery.threads");
+  ExpectRejected(R"({"http": {"api_token": "short"}})", "http.api_token: must be 16-256 characters");
 }
 
 TEST(ConfigDeliveryTest, AppendOverrideAddsToTheListFromTheFile) {
