@@ -26,15 +26,6 @@ using std::chrono::seconds;
 
 constexpr char kToken[] = "test-token-0123456789abcdef";
 
-std::vector<std::string> Phantom(const std::string& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{AlveoServer::BinaryPath(), "phantom", "--out", dir, "--threads", "2",
-                                "--rows", "256", "--cols", "256", "--slices", "60", "--slice-spacing", "5"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const ToolResult made = RunTool(argv, seconds(120));
-  EXPECT_EQ(made.exit_code, 0) << made.Describe();
-  return ListFilesRecursive(dir, ".dcm");
-}
-
 HttpResponse Post(const AlveoServer& server, const std::string& path, const std::string& token) {
   HttpHeaders headers;
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
@@ -66,7 +57,9 @@ class ApiTest : public ::testing::Test {
     options.extra_args.insert(options.extra_args.end(), args.begin(), args.end());
     server_ = std::make_unique<AlveoServer>(options);
     ASSERT_TRUE(server_->Start()) << server_->error();
-    files_ = Phantom(dir_.Path("ct"), {"--kind", "diffuse", "--seed", "21"});
+    files_ = MakePhantom(dir_.Path("ct"), {"--kind", "diffuse", "--seed", "21", "--rows", "256", "--cols", "256",
+                                           "--slices", "60", "--slice-spacing", "5"})
+                 .files;
     ASSERT_FALSE(files_.empty());
     study_uid_ = DicomTagValue(files_[0], "StudyInstanceUID").value_or("");
     const ToolResult sent = RunStorescu(server_->dicom_port(), files_);

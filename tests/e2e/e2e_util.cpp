@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "e2e_util.h"
+#include "support/process.h"
+#include "support/dicom_tools.h"
+#include <gtest/gtest.h>
+#include <algorithm>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -123,6 +127,17 @@ std::string SopInstanceUidOf(const std::string& file) {
   OFString uid;
   if (format.loadFile(file.c_str()).good()) format.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
   return uid.c_str();
+}
+
+Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{AlveoServer::BinaryPath(), "phantom", "--out", dir, "--threads", "2"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ToolResult made = RunTool(argv, std::chrono::seconds(120));
+  EXPECT_EQ(made.exit_code, 0) << made.Describe();
+  Phantom phantom{dir, ListFilesRecursive(dir, ".dcm"), ""};
+  std::sort(phantom.files.begin(), phantom.files.end());
+  if (!phantom.files.empty()) phantom.study_uid = DicomTagValue(phantom.files[0], "StudyInstanceUID").value_or("");
+  return phantom;
 }
 
 }  // namespace alveo::testing

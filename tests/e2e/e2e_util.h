@@ -44,4 +44,13 @@ std::string SopInstanceUidOf(const std::string& file);
 
 std::string NewTestUid();
 
+// A study written by `alveo phantom --out dir --threads 2 args...` (the test fails if it cannot be
+// made): its folder, its .dcm files sorted by name, and its Study Instance UID.
+struct Phantom {
+  std::string dir;
+  std::vector<std::string> files;
+  std::string study_uid;
+};
+Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args);
+
 }  // namespace alveo::testing

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e_util.h"
 #include "support/alveo_server.h"
 #include "support/dicom_tools.h"
 #include "support/http_client.h"
@@ -36,23 +37,6 @@ constexpr auto kReplayTimeout = seconds(240);
 const std::vector<std::string> kCsvHeader{"study_key", "study_instance_uid", "modality", "status", "reason",
                                           "certainty", "top_differential", "sr_sop_instance_uid", "outcome",
                                           "detail"};
-
-struct Phantom {
-  std::string dir;
-  std::vector<std::string> files;  // sorted
-  std::string study_uid;
-};
-
-Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{AlveoServer::BinaryPath(), "phantom", "--out", dir, "--threads", "2"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const ToolResult made = RunTool(argv, seconds(120));
-  EXPECT_EQ(made.exit_code, 0) << made.Describe();
-  Phantom phantom{dir, ListFilesRecursive(dir, ".dcm"), ""};
-  std::sort(phantom.files.begin(), phantom.files.end());
-  if (!phantom.files.empty()) phantom.study_uid = DicomTagValue(phantom.files[0], "StudyInstanceUID").value_or("");
-  return phantom;
-}
 
 std::vector<std::string> SmallCt(const std::string& kind, const std::string& seed, const std::string& spacing = "5") {
   return {"--kind", kind, "--modality", "CT", "--rows", "256", "--cols", "256", "--slices", "60",

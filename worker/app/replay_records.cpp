@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/replay_records.h"
 
-#include <fcntl.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -59,10 +58,6 @@ void AppendCsvField(std::string& out, const std::string& value) {
     out += c;
   }
   out += '"';
-}
-
-Status IoError(const std::string& what, int negative_errno) {
-  return Status::Error(ErrorCode::kIoError, what + ": " + spool::ErrnoText(negative_errno));
 }
 
 }  // namespace
@@ -164,32 +159,7 @@ std::string SummaryJson(const std::vector<ReplayRow>& rows) {
 }
 
 Status WriteFileDurably(const std::string& path, const std::string& bytes) {
-  spool::FileSystem& fs = spool::PosixFileSystem::Default();
-  const std::filesystem::path target(path);
-  const std::string folder = target.parent_path().string();
-  const std::string temp = (target.parent_path() / (std::string(".") + target.filename().string() + ".tmp")).string();
-  const int fd = fs.Open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IoError("cannot create " + temp, fd);
-  Status status;
-  if (const ssize_t written = fs.Write(fd, bytes.data(), bytes.size()); written < 0) {
-    status = IoError("cannot write " + temp, static_cast<int>(written));
-  } else if (const int synced = fs.Fdatasync(fd); synced < 0) {
-    status = IoError("cannot sync " + temp, synced);
-  }
-  (void)fs.Close(fd);
-  if (status.ok()) {
-    if (const int renamed = fs.Rename(temp, path); renamed < 0) status = IoError("cannot rename to " + path, renamed);
-  }
-  if (!status.ok()) {
-    (void)fs.Unlink(temp);
-    return status;
-  }
-  const int dir_fd = fs.Open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dir_fd < 0) return IoError("cannot open " + folder, dir_fd);
-  const int synced = fs.Fsync(dir_fd);
-  (void)fs.Close(dir_fd);
-  if (synced < 0) return IoError("cannot sync " + folder, synced);
-  return Status::Ok();
+  return spool::WriteFileDurably(spool::PosixFileSystem::Default(), path, bytes);
 }
 
 std::optional<std::string> ReadWholeFile(const std::string& path) {

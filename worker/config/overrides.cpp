@@ -101,36 +101,9 @@ std::optional<JsonValue> ConvertValue(const std::string& key, KeyKind kind, cons
   return std::move(parsed).value();
 }
 
-// Stores `value` at the dotted `key`, creating missing sections.
-void SetPath(const std::string& key, JsonValue value, JsonObject& root,
-             std::vector<Issue>& issues) {
-  JsonObject* current = &root;
-  std::size_t start = 0;
-  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-    const std::string segment = key.substr(start, dot - start);
-    JsonValue* next = FindMember(*current, segment);
-    if (next == nullptr) {
-      current->push_back(JsonMember{segment, JsonValue{JsonObject{}}});
-      next = &current->back().value;
-    }
-    current = std::get_if<JsonObject>(&next->data);
-    if (current == nullptr) {
-      issues.push_back(Issue{key, "cannot apply override: " + key.substr(0, dot) +
-                                      " in the settings file is not an object"});
-      return;
-    }
-    start = dot + 1;
-  }
-  const std::string last = key.substr(start);
-  if (JsonValue* existing = FindMember(*current, last)) {
-    *existing = std::move(value);
-  } else {
-    current->push_back(JsonMember{last, std::move(value)});
-  }
-}
-
-// Appends `element` to the array at the dotted `key`, creating it (and missing sections).
-void AppendToPath(const std::string& key, JsonValue element, JsonObject& root, std::vector<Issue>& issues) {
+// The object that holds the last segment of the dotted `key`, creating missing sections; nullptr
+// (with an issue) when a section on the way is not an object in the settings file.
+JsonObject* ParentObject(const std::string& key, JsonObject& root, std::vector<Issue>& issues) {
   JsonObject* current = &root;
   std::size_t start = 0;
   for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
@@ -143,15 +116,36 @@ void AppendToPath(const std::string& key, JsonValue element, JsonObject& root, s
     current = std::get_if<JsonObject>(&next->data);
     if (current == nullptr) {
       issues.push_back(Issue{key, "cannot apply override: " + key.substr(0, dot) + " in the settings file is not an object"});
-      return;
+      return nullptr;
     }
     start = dot + 1;
   }
-  const std::string last = key.substr(start);
-  JsonValue* existing = FindMember(*current, last);
+  return current;
+}
+
+std::string LastSegment(const std::string& key) { return key.substr(key.rfind('.') + 1); }
+
+// Stores `value` at the dotted `key`, creating missing sections.
+void SetPath(const std::string& key, JsonValue value, JsonObject& root, std::vector<Issue>& issues) {
+  JsonObject* parent = ParentObject(key, root, issues);
+  if (parent == nullptr) return;
+  const std::string last = LastSegment(key);
+  if (JsonValue* existing = FindMember(*parent, last)) {
+    *existing = std::move(value);
+  } else {
+    parent->push_back(JsonMember{last, std::move(value)});
+  }
+}
+
+// Appends `element` to the array at the dotted `key`, creating it (and missing sections).
+void AppendToPath(const std::string& key, JsonValue element, JsonObject& root, std::vector<Issue>& issues) {
+  JsonObject* parent = ParentObject(key, root, issues);
+  if (parent == nullptr) return;
+  const std::string last = LastSegment(key);
+  JsonValue* existing = FindMember(*parent, last);
   if (existing == nullptr) {
-    current->push_back(JsonMember{last, JsonValue{JsonArray{}}});
-    existing = &current->back().value;
+    parent->push_back(JsonMember{last, JsonValue{JsonArray{}}});
+    existing = &parent->back().value;
   }
   auto* array = std::get_if<JsonArray>(&existing->data);
   if (array == nullptr) {

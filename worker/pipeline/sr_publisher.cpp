@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "pipeline/sr_publisher.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "core/log.h"
@@ -27,29 +23,6 @@ const StoredInstance* Latest(const StudyManifest& manifest) {
     if (latest == nullptr || stored.provenance.received_at >= latest->provenance.received_at) latest = &stored;
   }
   return latest;
-}
-
-Status WriteDurably(const std::string& path, const std::string& bytes) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot create " + temp + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  bool ok = true;
-  while (ok && done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fdatasync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = ok ? errno : saved;
-    ::unlink(temp.c_str());
-    return Status::Error(ErrorCode::kIoError, "cannot write " + path + ": " + std::strerror(error));
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -176,7 +149,7 @@ Status SrPublisher::WriteResultsCopy(const std::string& sop_instance_uid, const 
   std::filesystem::create_directories(settings_.results_dir, ec);
   if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + settings_.results_dir + ": " + ec.message());
   // Our own derived UID: digits and dots only, safe as a file name.
-  return WriteDurably(settings_.results_dir + "/" + sop_instance_uid + ".dcm", bytes);
+  return spool::WriteFileDurably(spool::PosixFileSystem::Default(), settings_.results_dir + "/" + sop_instance_uid + ".dcm", bytes);
 }
 
 }  // namespace alveo::pipeline

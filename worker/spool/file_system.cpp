@@ -101,4 +101,41 @@ int PosixFileSystem::RemoveTree(const std::string& path) {
 
 std::string ErrnoText(int negative_errno) { return std::strerror(-negative_errno); }
 
+namespace {
+
+Status StepFailed(const std::string& what, long negative_errno) {
+  return Status::Error(ErrorCode::kIoError, what + ": " + ErrnoText(static_cast<int>(negative_errno)));
+}
+
+}  // namespace
+
+Status WriteFileDurably(FileSystem& fs, const std::string& path, std::string_view bytes) {
+  const std::size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string temp = folder + "/." + name + ".tmp";
+  const int fd = fs.Open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return StepFailed("cannot create " + temp, fd);
+  Status status;
+  if (const ssize_t written = fs.Write(fd, bytes.data(), bytes.size()); written < 0) {
+    status = StepFailed("cannot write " + temp, written);
+  } else if (const int synced = fs.Fdatasync(fd); synced < 0) {
+    status = StepFailed("cannot sync " + temp, synced);
+  }
+  (void)fs.Close(fd);
+  if (status.ok()) {
+    if (const int renamed = fs.Rename(temp, path); renamed < 0) status = StepFailed("cannot rename to " + path, renamed);
+  }
+  if (!status.ok()) {
+    (void)fs.Unlink(temp);
+    return status;
+  }
+  const int dir_fd = fs.Open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dir_fd < 0) return StepFailed("cannot open " + folder, dir_fd);
+  const int synced = fs.Fsync(dir_fd);
+  (void)fs.Close(dir_fd);
+  if (synced < 0) return StepFailed("cannot sync folder " + folder, synced);
+  return Status::Ok();
+}
+
 }  // namespace alveo::spool

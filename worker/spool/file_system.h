@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/status.h"
 
 namespace alveo::spool {
 
@@ -57,5 +60,11 @@ class PosixFileSystem final : public FileSystem {
 };
 
 std::string ErrnoText(int negative_errno);
+
+// Replaces `path` with `bytes` durably: a hidden ".<name>.tmp" beside it is written, fdatasynced and
+// renamed over it, then the folder is fsynced. On failure the temporary file is removed and the old
+// file (if any) is untouched; kIoError names the step. Not locked: callers serialise writers of
+// one path.
+Status WriteFileDurably(FileSystem& fs, const std::string& path, std::string_view bytes);
 
 }  // namespace alveo::spool

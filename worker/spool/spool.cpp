@@ -206,30 +206,8 @@ Status Spool::WriteStudyFile(const std::string& study_key, const std::string& na
   std::lock_guard lock(StudyLock(study_key));
   const std::string dir = StudyDir(study_key);
   if (!fs_.Exists(dir)) return Status::Error(ErrorCode::kNotFound, "study folder " + study_key + " does not exist");
-  const std::string temp = dir + "/." + name + ".tmp";
-  const int fd = fs_.Open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-  if (fd < 0) return IoError("cannot create " + name, fd);
-  Status status;
-  if (const ssize_t rc = fs_.Write(fd, content.data(), content.size()); rc < 0) {
-    status = IoError("write " + name, static_cast<int>(rc));
-  } else if (const int synced = fs_.Fdatasync(fd); synced < 0) {
-    status = IoError("sync " + name, synced);
-  }
-  (void)fs_.Close(fd);
-  if (status.ok()) {
-    if (const int rc = fs_.Rename(temp, dir + "/" + name); rc < 0) status = IoError("rename " + name, rc);
-  }
-  if (!status.ok()) {
-    (void)fs_.Unlink(temp);
-    return status;
-  }
   // The rename is durable too: an outbox entry may point at this file as soon as we return.
-  const int dir_fd = fs_.Open(dir, O_RDONLY | O_DIRECTORY, 0);
-  if (dir_fd < 0) return IoError("cannot open study folder to sync " + name, dir_fd);
-  const int synced = fs_.Fsync(dir_fd);
-  (void)fs_.Close(dir_fd);
-  if (synced < 0) return IoError("fsync of study folder after " + name, synced);
-  return status;
+  return WriteFileDurably(fs_, dir + "/" + name, content);
 }
 
 Result<std::string> Spool::ReadStudyFile(const std::string& study_key, const std::string& name) const {
