@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_packages=(cmake ninja-build g++ pkg-config libdcmtk-dev libboost-dev libpoco-dev dcmtk)
-test_packages=(libgtest-dev libgmock-dev dicom3tools procps curl time)
+test_packages=(libgtest-dev libgmock-dev dicom3tools procps curl time orthanc prometheus chromium)
 
 packages=("${build_packages[@]}")
 if [[ "${1:-}" == "--tests" ]]; then

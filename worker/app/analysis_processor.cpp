@@ -24,6 +24,23 @@ std::string Summarize(const classifier::ClassificationResult& result) {
 
 }  // namespace
 
+// After the SR (its UID goes into the notification): a flagged study reaches the worklist even when
+// its SR failed, since the classification stands. A notification that cannot be queued marks the
+// study failed, like a missing SR: visible, and a reprocess queues it (same id, no duplicate).
+void AnalysisProcessor::Notify(const StudyManifest& manifest,
+                               const classifier::ClassificationResult& result,
+                               const std::string& sr_uid, ProcessOutcome& outcome) {
+  auto queued = notifier_->Notify(manifest, result, sr_uid);
+  if (!queued.ok()) {
+    outcome.ok = false;
+    outcome.summary += "; notification not queued: " + queued.status().ToString();
+  } else if (queued->has_value()) {
+    const std::string_view priority = notify::PriorityName((*queued)->priority);
+    outcome.summary += "; notification queued (priority " +
+                       std::string(priority.empty() ? "none" : priority) + ")";
+  }
+}
+
 ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
   std::vector<analysis::AnalysisInstance> instances;
   instances.reserve(manifest.instances.size());
@@ -37,6 +54,7 @@ ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
   outcome.ok = true;  // not_analysable is a result too; failures are exceptions (caught by the pipeline)
   outcome.summary = Summarize(result);
   outcome.result_json = classifier::ResultToJson(result);
+  std::string sr_uid;  // of the SR queued for delivery; "" when none was produced
   if (publisher_ != nullptr) {
     auto published = publisher_->Publish(manifest, result);
     if (!published.ok()) {
@@ -47,8 +65,10 @@ ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
     } else if (published->built) {
       outcome.summary += "; SR " + published->sop_instance_uid + " queued for " +
                          std::to_string(published->destinations) + " destination(s)";
+      sr_uid = published->sop_instance_uid;
     }
   }
+  if (notifier_ != nullptr) Notify(manifest, result, sr_uid, outcome);
   double total_ms = 0;
   for (const auto& [step, ms] : result.timings_ms) {
     if (step == "total") total_ms = ms;

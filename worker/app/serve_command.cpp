@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `alveo serve`: the composition root. Builds spool -> pipeline -> SCP and HTTP, waits for
 // SIGTERM/SIGINT, then shuts down in order: stop accepting and finish associations, stop HTTP, stop
-// the pipeline (state is in the journals).
+// the pipeline (state is in the journals), then the notifier and the SR delivery.
 #include <signal.h>
 
 #include <atomic>
@@ -22,6 +22,7 @@
 #include "http/http_server.h"
 #include "net/storage_scp.h"
 #include "net/store_scu.h"
+#include "notify/notifier.h"
 #include "pipeline/delivery_service.h"
 #include "pipeline/sr_publisher.h"
 #include "pipeline/study_pipeline.h"
@@ -97,7 +98,7 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   SystemClock clock;
   ALVEO_LOG(kInfo, kApp) << "alveo " << AlveoVersion() << " starting (config: "
                          << (config_path.empty() ? "built-in defaults" : config_path) << ")";
-  ALVEO_LOG(kInfo, kConfig) << "effective configuration:\n" << config::SettingsToJson(settings);
+  ALVEO_LOG(kInfo, kConfig) << "effective configuration:\n" << config::SettingsToJson(settings, /*hide_secrets=*/true);
   auto spool = spool::Spool::Open(settings.spool);
   if (!spool.ok()) {
     std::cerr << "alveo: cannot open the data folder: " << spool.status().ToString() << "\n";
@@ -114,9 +115,19 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   pipeline::DeliveryService delivery(settings.delivery, **outbox, scu, clock);
   pipeline::SrPublisher publisher(settings.delivery, sr_template, ReportAlgorithm(), settings.dicom.ae_title, **spool,
                                   outbox->get(), &delivery, clock);
-  AnalysisProcessor processor(**spool, settings.report.enabled ? &publisher : nullptr);
+  // Notifications (worklist priority): only when a channel is configured; the queue lives in the
+  // data folder like the outbox. Started before the pipeline and stopped after it, so every study
+  // the pipeline processes can queue its notification.
+  auto notifier = notify::Notifier::Open(settings.notify, (*spool)->root() + "/notify", clock);
+  if (!notifier.ok()) {
+    std::cerr << "alveo: cannot set up notifications: " << notifier.status().ToString() << "\n";
+    return 1;
+  }
+  AnalysisProcessor processor(**spool, settings.report.enabled ? &publisher : nullptr,
+                              notifier->get());
   pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);
   delivery.Start();
+  if (*notifier) (*notifier)->Start();
   pipeline.Start(std::move(recovered));
 
   net::StorageScp scp(settings.dicom, **spool, pipeline, clock);
@@ -126,8 +137,8 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   }
   OutboxCatalog deliveries(**outbox, delivery, clock);
   std::atomic<bool> ready{false};  // /readyz: true between READY and the stop signal
-  MetricSources metric_sources{&scp, &pipeline, &processor, &publisher, &delivery, outbox->get(), spool->get(),
-                               AlveoVersion()};
+  MetricSources metric_sources{&scp,          &pipeline,        &processor,       &publisher, &delivery,
+                               outbox->get(), spool->get(), notifier->get(), AlveoVersion()};
   http::HttpSources sources;
   sources.studies = &pipeline;
   sources.study_control = &pipeline;
@@ -160,6 +171,7 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   scp.Stop();
   http.Stop();
   pipeline.Stop();
+  if (*notifier) (*notifier)->Stop();
   delivery.Stop();
   ALVEO_LOG(kInfo, kSpool) << "spool: " << (*spool)->bytes_committed() / (1024 * 1024) << " MiB committed, "
                            << (*spool)->sync_requests() << " sync requests served by " << (*spool)->syncs_run()

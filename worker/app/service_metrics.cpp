@@ -88,6 +88,17 @@ std::string RenderMetrics(const MetricSources& s) {
     out.Sample("alveo_outbox_entries", static_cast<double>(counts.delivered), {{"state", "delivered"}});
     out.Sample("alveo_outbox_entries", static_cast<double>(counts.dead), {{"state", "dead"}});
   }
+  if (s.notifier != nullptr) {
+    out.Family("alveo_notifications_total", "counter", "Worklist notification attempts by channel kind and outcome.");
+    for (std::size_t k = 0; k < static_cast<std::size_t>(notify::ChannelKind::kCount); ++k) {
+      const auto kind = static_cast<notify::ChannelKind>(k);
+      const auto& c = s.notifier->counters(kind);
+      const std::string name(notify::ChannelKindName(kind));
+      out.Sample("alveo_notifications_total", static_cast<double>(c.delivered.load()), {{"kind", name}, {"result", "delivered"}});
+      out.Sample("alveo_notifications_total", static_cast<double>(c.retried.load()), {{"kind", name}, {"result", "retried"}});
+      out.Sample("alveo_notifications_total", static_cast<double>(c.dead.load()), {{"kind", name}, {"result", "dead"}});
+    }
+  }
   if (s.spool != nullptr) {
     out.Family("alveo_spool_committed_bytes_total", "counter", "Bytes of instances made durable since start.");
     out.Sample("alveo_spool_committed_bytes_total", static_cast<double>(s.spool->bytes_committed()));

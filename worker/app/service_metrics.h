@@ -11,6 +11,7 @@
 #include "app/analysis_processor.h"
 #include "core/ports.h"
 #include "net/storage_scp.h"
+#include "notify/notifier.h"
 #include "pipeline/delivery_service.h"
 #include "pipeline/sr_publisher.h"
 #include "pipeline/study_pipeline.h"
@@ -27,6 +28,7 @@ struct MetricSources {
   const pipeline::DeliveryService* delivery = nullptr;
   const spool::Outbox* outbox = nullptr;
   const spool::Spool* spool = nullptr;
+  const notify::Notifier* notifier = nullptr;  // null when no channel is configured
   std::string version;
 };
 

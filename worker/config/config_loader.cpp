@@ -12,6 +12,7 @@
 #include "config/overrides.h"
 #include "config/settings_reader.h"
 #include "config/settings_writer.h"
+#include "config/value_checks.h"
 
 namespace alveo::config {
 namespace {
@@ -89,6 +90,7 @@ void CheckDestinations(const DeliverySettings& delivery, std::vector<Issue>& iss
 void CheckConsistency(const Settings& settings, std::vector<Issue>& issues) {
   CheckCallers(settings.dicom, issues);
   CheckDestinations(settings.delivery, issues);
+  internal::CheckNotify(settings.notify, issues);
   const HttpSettings& http = settings.http;
   if (http.enabled && http.port != 0 && http.port == settings.dicom.port &&
       ListenersOverlap(http.address, settings.dicom.bind_address)) {
@@ -160,8 +162,8 @@ Result<Settings> LoadSettingsFile(
   return ParseSettings(content.str(), overrides);
 }
 
-std::string SettingsToJson(const Settings& settings) {
-  return internal::DumpJson(internal::WriteSettings(settings));
+std::string SettingsToJson(const Settings& settings, bool hide_secrets) {
+  return internal::DumpJson(internal::WriteSettings(settings, hide_secrets));
 }
 
 }  // namespace alveo::config

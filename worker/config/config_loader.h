@@ -30,6 +30,7 @@ Result<Settings> LoadSettingsFile(
     const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
 // The effective settings as pretty JSON (same key layout as the file) for the startup log.
-std::string SettingsToJson(const Settings& settings);
+// `hide_secrets`: credentials (http.api_token, notify webhook secrets) show as "(set; hidden)".
+std::string SettingsToJson(const Settings& settings, bool hide_secrets = false);
 
 }  // namespace alveo::config

@@ -156,6 +156,51 @@ void VisitDelivery(V& v, S& delivery) {
 }
 
 template <typename V, typename S>
+void VisitWebhook(V& v, S& webhook) {
+  v.String("name", webhook.name, CheckChannelName, Presence::kRequired);
+  v.String("url", webhook.url, CheckWebhookUrl, Presence::kRequired);
+  v.String("secret", webhook.secret, CheckWebhookSecret, Presence::kRequired);
+  v.String("ca_file", webhook.ca_file, CheckOptionalPath, Presence::kOptional);
+  v.Int("timeout_seconds", webhook.timeout_seconds, 1, 300);
+}
+
+template <typename V, typename S>
+void VisitHl7Channel(V& v, S& hl7) {
+  v.String("name", hl7.name, CheckChannelName, Presence::kRequired);
+  v.String("host", hl7.host, CheckHost, Presence::kRequired);
+  v.Int("port", hl7.port, 1, 65535);
+  v.String("sending_application", hl7.sending_application, CheckOptionalHl7Name,
+           Presence::kOptional);
+  v.String("sending_facility", hl7.sending_facility, CheckOptionalHl7Name, Presence::kOptional);
+  v.String("receiving_application", hl7.receiving_application, CheckOptionalHl7Name,
+           Presence::kOptional);
+  v.String("receiving_facility", hl7.receiving_facility, CheckOptionalHl7Name, Presence::kOptional);
+  v.Int("timeout_seconds", hl7.timeout_seconds, 1, 300);
+}
+
+template <typename V, typename S>
+void VisitNotifyPriority(V& v, S& priority) {
+  v.Int("stat_min_certainty", priority.stat_min_certainty, 0, 100);
+  v.Int("asap_min_certainty", priority.asap_min_certainty, 0, 100);
+}
+
+template <typename V, typename S>
+void VisitNotify(V& v, S& notify) {
+  v.Bool("every_result", notify.every_result);
+  v.Int("threads", notify.threads, 1, 16);
+  v.Int("max_attempts", notify.max_attempts, 1, 1000);
+  v.Int("initial_backoff_ms", notify.initial_backoff_ms, 10, 3600000);
+  v.Int("max_backoff_ms", notify.max_backoff_ms, 10, 86400000);
+  v.Int("keep_finished_hours", notify.keep_finished_hours, 0, 87600);
+  v.ObjectList("webhooks", notify.webhooks, [](auto& element_visitor, auto& webhook) {
+    VisitWebhook(element_visitor, webhook);
+  });
+  v.ObjectList("hl7", notify.hl7,
+               [](auto& element_visitor, auto& hl7) { VisitHl7Channel(element_visitor, hl7); });
+  v.Section("priority", [&](auto& child) { VisitNotifyPriority(child, notify.priority); });
+}
+
+template <typename V, typename S>
 void VisitLog(V& v, S& log_settings) {
   v.Enum("level", log_settings.level, kLevelNames);
   v.CategoryLevels("categories", log_settings.categories);
@@ -172,6 +217,7 @@ void VisitSettings(V& v, S& settings) {
   v.Section("http", [&](auto& child) { VisitHttp(child, settings.http); });
   v.Section("report", [&](auto& child) { VisitReport(child, settings.report); });
   v.Section("delivery", [&](auto& child) { VisitDelivery(child, settings.delivery); });
+  v.Section("notify", [&](auto& child) { VisitNotify(child, settings.notify); });
   v.Section("log", [&](auto& child) { VisitLog(child, settings.log); });
 }
 

@@ -16,12 +16,12 @@ namespace {
 // Appends one member per visited key to a JSON object.
 class ObjectWriter {
  public:
-  explicit ObjectWriter(JsonObject& object) : object_(&object) {}
+  ObjectWriter(JsonObject& object, bool hide_secrets) : object_(&object), hide_secrets_(hide_secrets) {}
 
   template <typename Fn>
   void Section(std::string_view name, Fn&& visit_child) {
     JsonObject child_object;
-    ObjectWriter child(child_object);
+    ObjectWriter child(child_object, hide_secrets_);
     visit_child(child);
     Add(name, JsonValue{std::move(child_object)});
   }
@@ -33,6 +33,7 @@ class ObjectWriter {
     Add(name, JsonValue{static_cast<std::int64_t>(bytes / kBytesPerMb)});
   }
   void String(std::string_view name, const std::string& value, StringCheck, Presence) {
+    if (hide_secrets_ && !value.empty() && IsSecret(name)) return Add(name, JsonValue{std::string(kHidden)});
     Add(name, JsonValue{value});
   }
   void StringList(std::string_view name, const std::vector<std::string>& values, StringCheck) {
@@ -59,7 +60,7 @@ class ObjectWriter {
     JsonArray array;
     for (const T& element : elements) {
       JsonObject element_object;
-      ObjectWriter child(element_object);
+      ObjectWriter child(element_object, hide_secrets_);
       visit_element(child, element);
       array.push_back(JsonValue{std::move(element_object)});
     }
@@ -72,13 +73,16 @@ class ObjectWriter {
   }
 
   JsonObject* object_;
+  bool hide_secrets_;
 };
 
 }  // namespace
 
-JsonValue WriteSettings(const Settings& settings) {
+bool IsSecret(std::string_view key) { return key == "api_token" || key == "secret"; }
+
+JsonValue WriteSettings(const Settings& settings, bool hide_secrets) {
   JsonObject root;
-  ObjectWriter writer(root);
+  ObjectWriter writer(root, hide_secrets);
   VisitSettings(writer, settings);
   return JsonValue{std::move(root)};
 }

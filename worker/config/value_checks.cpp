@@ -173,6 +173,107 @@ std::string CheckApiToken(std::string_view value) {
   return "";
 }
 
+std::string CheckChannelName(std::string_view value) {
+  if (CheckDestinationName(value).empty()) return "";
+  return Quoted(value).append(" is not a channel name (1-32 of letters, digits, '_', '-', '.')");
+}
+
+std::string CheckWebhookUrl(std::string_view value) {
+  const auto bad = [&](std::string_view why) {
+    return Quoted(value).append(" is not a webhook URL: ").append(why);
+  };
+  std::string_view rest;
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (value.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), value.begin(),
+                                                   [](char a, char b) { return a == Lower(b); })) {
+      rest = value.substr(scheme.size());
+    }
+  }
+  if (rest.empty()) return bad("it must start with http:// or https:// and name a host");
+  if (std::any_of(value.begin(), value.end(), [](char c) { return IsControl(c) || c == ' '; }))
+    return bad("spaces and control characters must be percent-encoded");
+  if (value.find('#') != std::string_view::npos)
+    return bad("a fragment (#...) is never sent; remove it");
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  if (authority.find('@') != std::string_view::npos)
+    return bad("no user:password@ (it would be logged); the secret authenticates the request");
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {  // [IPv6]
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos || close == 1) return bad("unclosed or empty [IPv6] host");
+    host = authority.substr(0, close + 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return bad("unexpected text after the [IPv6] host");
+    if (!after.empty()) port = after.substr(1);
+  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (!CheckHost(host).empty()) return bad("the host is neither an IPv4 address nor a host name");
+  } else if (!CheckHost(host).empty()) {
+    return bad("the host is neither an IPv4 address nor a host name");
+  }
+  if (authority.find(':') != std::string_view::npos || !port.empty()) {
+    const bool digits =
+        !port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
+      return bad("the port must be 1-65535");
+  }
+  return "";
+}
+
+std::string CheckWebhookSecret(std::string_view value) {
+  const bool printable =
+      std::all_of(value.begin(), value.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (value.size() < 16 || value.size() > 256 || !printable) {
+    return "must be 16-256 printable ASCII characters without spaces (e.g. openssl rand -hex 32)";
+  }
+  return "";
+}
+
+std::string CheckHost(std::string_view value) {
+  if (value.empty()) return "must not be empty";
+  return CheckOptionalHost(value);
+}
+
+std::string CheckOptionalHl7Name(std::string_view value) {
+  const bool valid =
+      value.size() <= 64 && std::all_of(value.begin(), value.end(), [](char c) {
+        return c >= ' ' && c < 0x7f && std::string_view("|^~\\&").find(c) == std::string_view::npos;
+      });
+  if (valid) return "";
+  return "must be up to 64 printable ASCII characters without the HL7 delimiters | ^ ~ \\ &";
+}
+
+void CheckNotify(const NotifySettings& notify, std::vector<Issue>& issues) {
+  std::vector<std::pair<std::string, std::string>> names;  // (name, key of its first use)
+  const auto check_name = [&](const std::string& name, const std::string& key) {
+    for (const auto& [seen, where] : names) {
+      if (seen != name) continue;
+      issues.push_back(Issue{
+          key + ".name", Quoted(name)
+                             .append(" is already used by ")
+                             .append(where)
+                             .append("; channel names must be unique across webhooks and hl7")});
+      return;
+    }
+    names.emplace_back(name, key);
+  };
+  for (std::size_t i = 0; i < notify.webhooks.size(); ++i)
+    check_name(notify.webhooks[i].name, "notify.webhooks[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < notify.hl7.size(); ++i)
+    check_name(notify.hl7[i].name, "notify.hl7[" + std::to_string(i) + "]");
+  if (notify.max_backoff_ms < notify.initial_backoff_ms) {
+    issues.push_back(Issue{"notify.max_backoff_ms", "is smaller than notify.initial_backoff_ms"});
+  }
+  if (notify.priority.asap_min_certainty > notify.priority.stat_min_certainty) {
+    issues.push_back(
+        Issue{"notify.priority.asap_min_certainty",
+              "is above notify.priority.stat_min_certainty (ASAP must not need more than STAT)"});
+  }
+}
+
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates) {
   const std::size_t limit = std::max<std::size_t>(2, (word.size() + 2) / 3);

@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/issue.h"
+#include "core/settings.h"
+
 namespace alveo::config::internal {
 
 using StringCheck = std::string (*)(std::string_view value);
@@ -38,6 +41,25 @@ std::string CheckDestinationName(std::string_view value);
 
 // "" or a bearer token: 16-256 characters of A-Z a-z 0-9 - . _ ~ + / = (RFC 6750 token68).
 std::string CheckApiToken(std::string_view value);
+
+// ---- notify (worker/notify)
+
+// A notification channel's name (webhook or HL7): 1-32 of letters, digits, '_', '-', '.'.
+std::string CheckChannelName(std::string_view value);
+// An absolute http:// or https:// URL: a host (name, IPv4, or [IPv6]), an optional port 1-65535,
+// then path and query; no user:password@ (credentials would end up in logs; the HMAC secret
+// authenticates us), no fragment, no spaces or control characters.
+std::string CheckWebhookUrl(std::string_view value);
+// The HMAC key of a webhook: 16-256 printable ASCII characters (no spaces).
+std::string CheckWebhookSecret(std::string_view value);
+// An IPv4 address or a host name, as CheckOptionalHost, but not empty.
+std::string CheckHost(std::string_view value);
+// "" or an HL7 v2 HD namespace id (MSH-3..6): up to 64 printable ASCII characters without the
+// message's delimiters | ^ ~ \ & (we never escape inside MSH).
+std::string CheckOptionalHl7Name(std::string_view value);
+// Rules of the notify section that span keys: channel names unique across notify.webhooks and
+// notify.hl7, max_backoff_ms >= initial_backoff_ms, asap_min_certainty <= stat_min_certainty.
+void CheckNotify(const NotifySettings& notify, std::vector<Issue>& issues);
 
 // The candidate closest to `word` by case-insensitive edit distance, if it is close enough to be a
 // plausible typo.

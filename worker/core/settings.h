@@ -144,6 +144,54 @@ struct ReportSettings {
   bool operator==(const ReportSettings&) const = default;
 };
 
+// Worklist-priority notifications (worker/notify): where they go and how they are retried.
+// A webhook receives a signed JSON POST; an HL7 channel receives an ORU^R01 over MLLP.
+struct WebhookSettings {
+  std::string name;          // unique across notify.webhooks and notify.hl7
+  std::string url;           // http:// or https:// (certificate and host name verified)
+  std::string secret;        // HMAC-SHA256 key for X-Alveo-Signature (16+ characters)
+  std::string ca_file;       // PEM CA certificates to trust for https ("" = the system's)
+  int timeout_seconds = 10;  // connect, send and answer, each
+
+  bool operator==(const WebhookSettings&) const = default;
+};
+
+struct Hl7Settings {
+  std::string name;                           // unique across notify.webhooks and notify.hl7
+  std::string host;                           // IPv4 address or host name of the MLLP listener
+  int port = 2575;                            // IANA "hl7" port
+  std::string sending_application = "ALVEO";  // MSH-3 (HD namespace id)
+  std::string sending_facility;               // MSH-4
+  std::string receiving_application;          // MSH-5
+  std::string receiving_facility;             // MSH-6
+  int timeout_seconds = 10;                   // connect, send and wait for the ACK, each
+
+  bool operator==(const Hl7Settings&) const = default;
+};
+
+// Certainty (0-100 %) thresholds of a flagged study's priority: >= stat -> STAT, >= asap -> ASAP,
+// otherwise ROUTINE. Results that are not flagged carry no priority at all (never "routine").
+struct NotifyPrioritySettings {
+  int stat_min_certainty = 70;
+  int asap_min_certainty = 40;
+
+  bool operator==(const NotifyPrioritySettings&) const = default;
+};
+
+struct NotifySettings {
+  bool every_result = false;      // also notify not_flagged / not_analysable results (no priority)
+  int threads = 1;                // notification threads (ntf-N)
+  int max_attempts = 10;          // then the entry is dead (kept, logged, counted)
+  int initial_backoff_ms = 2000;  // doubles after each failure ...
+  int max_backoff_ms = 300000;    // ... up to this
+  int keep_finished_hours = 168;  // delivered/dead entries are forgotten after this; 0 = keep
+  std::vector<WebhookSettings> webhooks;
+  std::vector<Hl7Settings> hl7;
+  NotifyPrioritySettings priority;
+
+  bool operator==(const NotifySettings&) const = default;
+};
+
 struct LogSettings {
   log::Level level = log::Level::kInfo;
   std::vector<std::pair<std::string, log::Level>> categories;  // per-category overrides
@@ -160,6 +208,7 @@ struct Settings {
   HttpSettings http;
   ReportSettings report;
   DeliverySettings delivery;
+  NotifySettings notify;
   LogSettings log;
 
   bool operator==(const Settings&) const = default;

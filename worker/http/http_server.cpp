@@ -21,6 +21,7 @@
 
 #include "core/log.h"
 #include "core/thread_name.h"
+#include "http/dashboard.h"
 #include "http/study_json.h"
 
 namespace alveo::http {
@@ -128,6 +129,7 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
       SendJson(response, 405, ErrorToJson(Status::Error(ErrorCode::kInvalidArgument, "method not allowed")));
       return;
     }
+    if (path == "/" || path == "/dashboard") return SendDashboard(response);
     if (path == "/healthz") return Health(response);
     if (path == "/readyz") return Ready(response);
     if (path == "/metrics") return Metrics(response);

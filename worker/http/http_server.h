@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The HTTP side (Poco). Read: GET /healthz, /readyz, /metrics (Prometheus text), /api/v1/studies
-// (filters, pagination), /api/v1/studies/{uid-or-key} (with its SR deliveries),
-// /api/v1/deliveries[?study=]. Operator actions (bearer token from http.api_token):
-// POST /api/v1/studies/{id}/complete, POST /api/v1/studies/{id}/reprocess,
-// POST /api/v1/deliveries/{id}/retry. JSON only; no patient names. Errors are JSON with a stable code
+// The HTTP side (Poco). Read: GET / and /dashboard (the embedded operator page, http/dashboard.h),
+// GET /healthz, /readyz, /metrics (Prometheus text), /api/v1/studies (filters, pagination),
+// /api/v1/studies/{uid-or-key} (with its SR deliveries), /api/v1/deliveries[?study=]. Operator
+// actions (bearer token from http.api_token): POST /api/v1/studies/{id}/complete,
+// POST /api/v1/studies/{id}/reprocess, POST /api/v1/deliveries/{id}/retry. JSON apart from the page
+// and /metrics; no patient names. Errors are JSON with a stable code
 // from the one error table. Threads: Poco's pool, named http-N. Thread-safety: Start/Stop from the
 // controlling thread; handlers go through the ports, which are thread-safe.
 #pragma once

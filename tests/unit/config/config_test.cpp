@@ -69,6 +69,34 @@ void ExpectSameSettings(const Settings& a, const Settings& b) {
   EXPECT_EQ(a.report.enabled, b.report.enabled);
   EXPECT_EQ(a.report.sr_template, b.report.sr_template);
   EXPECT_EQ(a.delivery, b.delivery);  // field by field in the delivery tests below
+  EXPECT_EQ(a.notify.every_result, b.notify.every_result);
+  EXPECT_EQ(a.notify.threads, b.notify.threads);
+  EXPECT_EQ(a.notify.max_attempts, b.notify.max_attempts);
+  EXPECT_EQ(a.notify.initial_backoff_ms, b.notify.initial_backoff_ms);
+  EXPECT_EQ(a.notify.max_backoff_ms, b.notify.max_backoff_ms);
+  EXPECT_EQ(a.notify.keep_finished_hours, b.notify.keep_finished_hours);
+  ASSERT_EQ(a.notify.webhooks.size(), b.notify.webhooks.size());
+  for (std::size_t i = 0; i < a.notify.webhooks.size(); ++i) {
+    EXPECT_EQ(a.notify.webhooks[i].name, b.notify.webhooks[i].name);
+    EXPECT_EQ(a.notify.webhooks[i].url, b.notify.webhooks[i].url);
+    EXPECT_EQ(a.notify.webhooks[i].secret, b.notify.webhooks[i].secret);
+    EXPECT_EQ(a.notify.webhooks[i].ca_file, b.notify.webhooks[i].ca_file);
+    EXPECT_EQ(a.notify.webhooks[i].timeout_seconds, b.notify.webhooks[i].timeout_seconds);
+  }
+  ASSERT_EQ(a.notify.hl7.size(), b.notify.hl7.size());
+  for (std::size_t i = 0; i < a.notify.hl7.size(); ++i) {
+    EXPECT_EQ(a.notify.hl7[i].name, b.notify.hl7[i].name);
+    EXPECT_EQ(a.notify.hl7[i].host, b.notify.hl7[i].host);
+    EXPECT_EQ(a.notify.hl7[i].port, b.notify.hl7[i].port);
+    EXPECT_EQ(a.notify.hl7[i].sending_application, b.notify.hl7[i].sending_application);
+    EXPECT_EQ(a.notify.hl7[i].sending_facility, b.notify.hl7[i].sending_facility);
+    EXPECT_EQ(a.notify.hl7[i].receiving_application, b.notify.hl7[i].receiving_application);
+    EXPECT_EQ(a.notify.hl7[i].receiving_facility, b.notify.hl7[i].receiving_facility);
+    EXPECT_EQ(a.notify.hl7[i].timeout_seconds, b.notify.hl7[i].timeout_seconds);
+  }
+  EXPECT_EQ(a.notify.priority.stat_min_certainty, b.notify.priority.stat_min_certainty);
+  EXPECT_EQ(a.notify.priority.asap_min_certainty, b.notify.priority.asap_min_certainty);
+  EXPECT_EQ(a.notify, b.notify);  // catches a field added to NotifySettings but not listed above
   EXPECT_EQ(a.log.level, b.log.level);
   EXPECT_EQ(a.log.categories, b.log.categories);
   EXPECT_EQ(a.log.dcmtk_level, b.log.dcmtk_level);
@@ -188,6 +216,16 @@ TEST(ConfigParseTest, SettingsToJsonRoundTripsNonDefaultValues) {
   s.delivery.dimse_timeout_seconds = 5;
   s.delivery.keep_finished_hours = 0;
   s.delivery.results_dir = "/srv/results";
+  s.notify.every_result = true;
+  s.notify.threads = 2;
+  s.notify.max_attempts = 4;
+  s.notify.initial_backoff_ms = 50;
+  s.notify.max_backoff_ms = 500;
+  s.notify.keep_finished_hours = 0;
+  s.notify.webhooks = {{"hook", "https://hooks.example.org:8443/alveo?x=1",
+                        "0123456789abcdef-secret", "/etc/ca.pem", 7}};
+  s.notify.hl7 = {{"ris", "ris.example.org", 6661, "ALVEO_T", "RAD", "RIS", "HOSP", 9}};
+  s.notify.priority = {80, 50};
   s.log = {log::Level::kDebug,
            {{"net", log::Level::kTrace}, {"http", log::Level::kOff}},
            log::Level::kError};
@@ -495,6 +533,68 @@ TEST(ConfigDeliveryTest, AppendOverrideAddsToTheListFromTheFile) {
   ExpectRejected("{}", "appended value must be a JSON object", {{"delivery.destinations[+]", "{oops"}});
 }
 
+TEST(ConfigNotifyTest, ChannelsAndPriorityAreReadWithDefaults) {
+  const Settings s = ParseOk(R"({"notify": {"every_result": true,
+      "webhooks": [{"name": "hook", "url": "http://127.0.0.1:9000/a", "secret": "0123456789abcdef"}],
+      "hl7": [{"name": "ris", "host": "192.0.2.30"}],
+      "priority": {"stat_min_certainty": 90}}})");
+  EXPECT_TRUE(s.notify.every_result);
+  ASSERT_EQ(s.notify.webhooks.size(), 1u);
+  EXPECT_EQ(s.notify.webhooks[0],
+            (WebhookSettings{"hook", "http://127.0.0.1:9000/a", "0123456789abcdef", "", 10}));
+  ASSERT_EQ(s.notify.hl7.size(), 1u);
+  EXPECT_EQ(s.notify.hl7[0], (Hl7Settings{"ris", "192.0.2.30", 2575, "ALVEO", "", "", "", 10}));
+  EXPECT_EQ(s.notify.priority.stat_min_certainty, 90);
+  EXPECT_EQ(s.notify.priority.asap_min_certainty, 40);
+  // The e2e tests' form: a whole list as JSON text on the command line.
+  const Settings over =
+      ParseOk("{}", {{"notify.hl7", R"([{"name": "r", "host": "localhost", "port": 2576}])"}});
+  ASSERT_EQ(over.notify.hl7.size(), 1u);
+  EXPECT_EQ(over.notify.hl7[0].port, 2576);
+}
+
+TEST(ConfigNotifyTest, BadChannelsAreRejectedWithTheirKey) {
+  const auto hook = [](const std::string& fields) {
+    return R"({"notify": {"webhooks": [{)" + fields + "}]}}";
+  };
+  const std::string name_secret = R"("name": "h", "secret": "0123456789abcdef", )";
+  ExpectRejected(hook(R"("name": "h", "secret": "0123456789abcdef")"),
+                 "notify.webhooks[0].url: required");
+  ExpectRejected(hook(name_secret + R"("url": "ftp://x/")"), "must start with http:// or https://");
+  ExpectRejected(hook(name_secret + R"("url": "http://user:pw@x/")"), "no user:password@");
+  ExpectRejected(hook(name_secret + R"("url": "http://x:0/")"), "the port must be 1-65535");
+  ExpectRejected(hook(name_secret + R"("url": "http://x:80a/")"), "the port must be 1-65535");
+  ExpectRejected(hook(name_secret + R"("url": "http://bad host/")"),
+                 "spaces and control characters");
+  ExpectRejected(hook(name_secret + R"("url": "http://x/#frag")"), "a fragment");
+  ExpectRejected(hook(name_secret + R"("url": "http:///path")"),
+                 "neither an IPv4 address nor a host name");
+  ExpectRejected(hook(R"("name": "h", "url": "http://x/", "secret": "short")"),
+                 "notify.webhooks[0].secret: must be 16-256 printable ASCII characters");
+  ExpectRejected(R"({"notify": {"hl7": [{"name": "r"}]}})", "notify.hl7[0].host: required");
+  ExpectRejected(R"({"notify": {"hl7": [{"name": "r", "host": "h", "sending_facility": "A|B"}]}})",
+                 "notify.hl7[0].sending_facility: must be up to 64 printable ASCII characters "
+                 "without the HL7");
+  ExpectRejected(R"({"notify": {"hl7": [{"name": "r", "host": "h", "port": 0}]}})",
+                 "notify.hl7[0].port");
+  ExpectRejected(
+      R"({"notify": {"webhooks": [{"name": "x", "url": "http://a/", "secret": "0123456789abcdef"}],
+                                "hl7": [{"name": "x", "host": "h"}]}})",
+      "notify.hl7[0].name: \"x\" is already used by notify.webhooks[0]");
+  ExpectRejected(
+      R"({"notify": {"priority": {"stat_min_certainty": 30, "asap_min_certainty": 50}}})",
+      "notify.priority.asap_min_certainty: is above notify.priority.stat_min_certainty");
+  ExpectRejected(R"({"notify": {"priority": {"stat_min_certainty": 101}}})",
+                 "notify.priority.stat_min_certainty");
+  ExpectRejected(R"({"notify": {"initial_backoff_ms": 5000, "max_backoff_ms": 1000}})",
+                 "notify.max_backoff_ms: is smaller than notify.initial_backoff_ms");
+  // Accepted: https, IPv6 literals, host names with ports, a bare host.
+  for (const std::string url :
+       {"https://h.example.org/x?y=1", "http://[::1]:8080/", "http://localhost:9/", "http://h"}) {
+    ParseOk(hook(name_secret + "\"url\": \"" + url + "\""));
+  }
+}
+
 TEST(ShippedSrTemplateTest, EveryTemplateInSrTemplatesIsCompiledInAndEqualsItsFile) {
   const std::vector<std::string> names = ShippedSrTemplateNames();
   EXPECT_NE(std::find(names.begin(), names.end(), "default"), names.end());
@@ -519,6 +619,16 @@ TEST(ShippedSrTemplateTest, UnknownNameAndMissingFileAreConfigErrors) {
   const Result<SrTemplate> missing = ResolveSrTemplate("/nonexistent/site.json");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("/nonexistent/site.json"), std::string::npos) << missing.status().message();
+}
+
+TEST(ConfigWriterTest, SecretsAreHiddenOnlyWhenAsked) {
+  Settings s;
+  s.http.api_token = "0123456789abcdef-token";
+  const std::string hidden = SettingsToJson(s, true);
+  EXPECT_EQ(hidden.find("0123456789abcdef-token"), std::string::npos) << hidden;
+  EXPECT_NE(hidden.find("(set; hidden)"), std::string::npos) << hidden;
+  EXPECT_NE(SettingsToJson(s).find("0123456789abcdef-token"), std::string::npos);
+  EXPECT_EQ(SettingsToJson(Settings{}, true).find("(set; hidden)"), std::string::npos) << "empty secrets stay empty";
 }
 
 TEST(ConfigFileTest, MissingFileIsAConfigError) {

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "notify/notifier.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/log.h"
+#include "core/thread_name.h"
+
+namespace alveo::notify {
+namespace {
+
+// Without a due entry a thread still wakes this often (retention; a clock jump).
+constexpr auto kIdleWake = std::chrono::seconds(60);
+constexpr auto kSweepInterval = std::chrono::minutes(10);
+
+std::vector<std::string> NamesOf(const std::vector<std::unique_ptr<Channel>>& channels) {
+  std::vector<std::string> names;
+  for (const auto& channel : channels) names.push_back(channel->name());
+  return names;
+}
+
+// "notification 1a2b… (study 3c4d…, study.flagged, priority STAT)": no patient data, no UIDs.
+std::string Describe(const Notification& n) {
+  const std::string_view priority = PriorityName(n.priority);
+  return "notification " + n.id + " (study " + n.study_key + ", " + std::string(EventName(n)) +
+         ", priority " + (priority.empty() ? std::string("none") : std::string(priority)) + ")";
+}
+
+}  // namespace
+
+spool::OutboxPolicy NotifyPolicyFrom(const NotifySettings& settings) {
+  spool::OutboxPolicy policy;
+  policy.max_attempts = settings.max_attempts;
+  policy.initial_backoff = Millis(settings.initial_backoff_ms);
+  policy.max_backoff = Millis(settings.max_backoff_ms);
+  return policy;
+}
+
+Notifier::Notifier(const NotifySettings& settings, std::unique_ptr<NotifyQueue> queue,
+                   std::vector<std::unique_ptr<Channel>> channels, const Clock& clock)
+    : settings_(settings),
+      queue_(std::move(queue)),
+      channels_(std::move(channels)),
+      channel_names_(NamesOf(channels_)),
+      clock_(clock) {}
+
+Notifier::~Notifier() { Stop(); }
+
+Result<std::unique_ptr<Notifier>> Notifier::Open(const NotifySettings& settings,
+                                                 const std::string& dir, const Clock& clock) {
+  if (settings.webhooks.empty() && settings.hl7.empty()) return std::unique_ptr<Notifier>();
+  auto channels = MakeChannels(settings);
+  if (!channels.ok()) return channels.status();
+  auto queue = NotifyQueue::Open(dir, NotifyPolicyFrom(settings));
+  if (!queue.ok()) return queue.status();
+  return std::make_unique<Notifier>(settings, std::move(queue).value(), std::move(channels).value(),
+                                    clock);
+}
+
+void Notifier::Start() {
+  const auto counts = queue_->Counts();
+  std::string names;
+  for (const auto& channel : channels_) names += (names.empty() ? "" : ", ") + channel->Describe();
+  ALVEO_LOG(kInfo, kDelivery)
+      << "notifications to " << names
+      << (settings_.every_result ? " for every result" : " for flagged studies")
+      << (counts.pending > 0 ? "; " + std::to_string(counts.pending) + " pending from before" : "");
+  for (int i = 0; i < settings_.threads; ++i) threads_.emplace_back([this, i] { Run(i); });
+}
+
+void Notifier::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
+}
+
+void Notifier::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_generation_;
+  }
+  wake_.notify_all();
+}
+
+Result<std::optional<Notification>> Notifier::Notify(const StudyManifest& manifest,
+                                                     const classifier::ClassificationResult& result,
+                                                     const std::string& sr_sop_instance_uid) {
+  if (result.status != classifier::ResultStatus::kFlagged && !settings_.every_result) {
+    return std::optional<Notification>();
+  }
+  if (channels_.empty()) return std::optional<Notification>();
+  Notification notification =
+      BuildNotification(manifest, result, sr_sop_instance_uid, settings_.priority, clock_.Now());
+  // Never lower a priority (see NeverLower): versions of one study are processed one at a time, so
+  // nothing can slip in between this read and the Enqueue below.
+  notification.priority =
+      NeverLower(notification.priority, queue_->HighestPriorityFor(manifest.study_key));
+  auto stored = queue_->Enqueue(notification, channel_names_, clock_.Now());
+  if (!stored.ok()) return stored.status();
+  ALVEO_LOG(kInfo, kDelivery) << Describe(*stored) << " queued for " << channels_.size()
+                              << " channel(s)";
+  Wake();
+  return std::optional<Notification>(std::move(stored).value());
+}
+
+Channel* Notifier::FindChannel(const std::string& name) const {
+  const auto it = std::find_if(channels_.begin(), channels_.end(),
+                               [&](const auto& c) { return c->name() == name; });
+  return it == channels_.end() ? nullptr : it->get();
+}
+
+void Notifier::Run(int index) {
+  SetCurrentThreadName("ntf-" + std::to_string(index + 1));
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const std::uint64_t generation = wake_generation_;
+    lock.unlock();
+    if (index == 0) SweepFinished();
+    auto due = queue_->TakeDue(clock_.Now(), 1);
+    if (!due.empty()) {
+      DeliverOne(due.front());
+      lock.lock();
+      continue;
+    }
+    TimePoint until = clock_.Now() + kIdleWake;
+    if (auto next = queue_->NextDue(); next && *next < until) until = *next;
+    lock.lock();
+    // Our clock may be a test's; convert to a real wait so a fake clock never blocks forever.
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_.Now());
+    wake_.wait_for(lock, std::max(wait, std::chrono::milliseconds(1)),
+                   [&] { return stopping_ || wake_generation_ != generation; });
+  }
+}
+
+void Notifier::DeliverOne(const QueuedNotification& item) {
+  Channel* channel = FindChannel(item.channel);
+  if (channel == nullptr) {
+    // The entry outlived its channel's configuration: nothing could ever deliver it.
+    return RecordFailure(item, nullptr,
+                         Status::Error(ErrorCode::kPeerRejected,
+                                       "channel " + item.channel + " is no longer configured"));
+  }
+  const Status sent = channel->Deliver(item.notification);
+  if (!sent.ok()) return RecordFailure(item, channel, sent);
+  counters_.at(static_cast<std::size_t>(channel->kind())).delivered.fetch_add(1);
+  ALVEO_LOG(kInfo, kDelivery) << Describe(item.notification) << " delivered to "
+                              << channel->Describe() << " (attempt " << item.attempts + 1 << ")";
+  if (Status status = queue_->ReportDelivered(item.entry_id, clock_.Now()); !status.ok()) {
+    ALVEO_LOG(kError, kDelivery) << "notify: cannot record the delivery of " << item.entry_id
+                                 << ": " << status.ToString()
+                                 << " (it will be sent again after a restart)";
+  }
+}
+
+void Notifier::RecordFailure(const QueuedNotification& item, Channel* channel,
+                             const Status& error) {
+  const TimePoint now = clock_.Now();
+  if (Status status = queue_->ReportFailed(item.entry_id, error, now); !status.ok()) {
+    ALVEO_LOG(kError, kDelivery) << "notify: cannot record a failed attempt of " << item.entry_id
+                                 << ": " << status.ToString();
+    return;
+  }
+  const std::string target = channel ? channel->Describe() : "channel " + item.channel;
+  const auto after = queue_->Find(item.entry_id);
+  if (!after) return;
+  NotifyCounters* counters =
+      channel ? &counters_.at(static_cast<std::size_t>(channel->kind())) : nullptr;
+  if (after->state == spool::OutboxState::kDead) {
+    if (counters) counters->dead.fetch_add(1);
+    ALVEO_LOG(kError, kDelivery) << Describe(item.notification) << " NOT delivered to " << target
+                                 << " after " << after->attempts
+                                 << " attempt(s), dead letter: " << error.ToString();
+    return;
+  }
+  if (counters) counters->retried.fetch_add(1);
+  const auto delay =
+      std::chrono::duration_cast<std::chrono::milliseconds>(after->next_attempt_at - now);
+  ALVEO_LOG(kWarn, kDelivery) << Describe(item.notification) << " to " << target << ": attempt "
+                              << after->attempts << " failed (" << error.ToString()
+                              << "); retry in " << delay.count() << " ms";
+}
+
+void Notifier::SweepFinished() {
+  if (settings_.keep_finished_hours == 0) return;
+  const TimePoint now = clock_.Now();
+  {
+    std::lock_guard lock(mutex_);
+    if (now - last_sweep_ < kSweepInterval) return;
+    last_sweep_ = now;
+  }
+  auto removed =
+      queue_->ForgetFinishedBefore(now - std::chrono::hours(settings_.keep_finished_hours));
+  if (!removed.ok()) {
+    ALVEO_LOG(kWarn, kDelivery) << "notify retention: " << removed.status().ToString();
+  } else if (*removed > 0) {
+    ALVEO_LOG(kInfo, kDelivery) << "notify retention: forgot " << *removed << " finished entries";
+  }
+}
+
+}  // namespace alveo::notify
