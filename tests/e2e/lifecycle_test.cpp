@@ -19,13 +19,14 @@ TEST(LifecycleTest, HelpDocumentsEveryFlag) {
   if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
   const ToolResult main_help = RunTool({AlveoServer::BinaryPath(), "--help"});
   EXPECT_EQ(main_help.exit_code, 0);
-  for (const char* word : {"serve", "version", "phantom"}) {
+  for (const char* word : {"serve", "classify", "replay", "version", "phantom"}) {
     EXPECT_NE(main_help.stdout_text.find(word), std::string::npos) << word;
   }
   const ToolResult serve_help = RunTool({AlveoServer::BinaryPath(), "serve", "--help"});
   EXPECT_EQ(serve_help.exit_code, 0);
   for (const char* flag : {"--config", "--port", "--aet", "--data-dir", "--http-port", "--quiet-period",
-                           "--log-level", "--set", "--print-config", "--help"}) {
+                           "--log-level", "--destination", "--results-dir", "--sr-template", "--set", "--print-config",
+                           "--help"}) {
     EXPECT_NE(serve_help.stdout_text.find(flag), std::string::npos) << flag;
   }
   const ToolResult version = RunTool({AlveoServer::BinaryPath(), "version"});
@@ -102,4 +103,21 @@ TEST(LifecycleTest, AfterShutdownTheDicomPortRefusesConnections) {
 }
 
 }  // namespace
+TEST(LifecycleTest, LogFileIsWrittenAndSecretsAreHidden) {
+  if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
+  TempDir dir;
+  const std::string log_file = dir.Path("alveo.log");
+  AlveoServerOptions options;
+  options.extra_args = {"--set", "log.file=" + log_file, "--set", "http.api_token=very-secret-token-0123456789"};
+  AlveoServer server(options);
+  ASSERT_TRUE(server.Start()) << server.error();
+  ASSERT_EQ(RunEchoscu(server.dicom_port()).exit_code, 0);
+  EXPECT_EQ(server.Stop(), 0);
+  const std::string text = ReadFile(log_file).value_or("");
+  EXPECT_NE(text.find("listening: DICOM"), std::string::npos) << text;
+  EXPECT_NE(text.find("stopped cleanly"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"api_token\": \"(set; hidden)\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("very-secret-token-0123456789"), std::string::npos) << "the token leaked into the log";
+}
+
 }  // namespace alveo::testing

@@ -18,6 +18,7 @@
 #include "config/config_loader.h"
 #include "config/sr_template_source.h"
 #include "core/log.h"
+#include "core/log_file.h"
 #include "dicom/dcmtk_setup.h"
 #include "http/http_server.h"
 #include "net/storage_scp.h"
@@ -210,6 +211,16 @@ int RunServeCommand(const std::vector<std::string>& args) {
     return 2;
   }
   ConfigureLogging(settings->log);
+  if (!settings->log.file.empty()) {
+    auto file = log::RotatingFile::Open(settings->log.file,
+                                        static_cast<std::uint64_t>(settings->log.max_file_mb) * 1024 * 1024,
+                                        settings->log.keep_files);
+    if (!file.ok()) {
+      std::cerr << "alveo serve: " << file.status().message() << "\n";
+      return 1;
+    }
+    log::UseRotatingFile(std::move(file).value());
+  }
   dicom::InitDcmtk(settings->log.dcmtk_level);
   return Serve(*settings, *sr_template, options->config_path);
 }

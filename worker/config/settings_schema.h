@@ -205,6 +205,9 @@ void VisitLog(V& v, S& log_settings) {
   v.Enum("level", log_settings.level, kLevelNames);
   v.CategoryLevels("categories", log_settings.categories);
   v.Enum("dcmtk_level", log_settings.dcmtk_level, kLevelNames);
+  v.String("file", log_settings.file, CheckOptionalPath, Presence::kOptional);
+  v.Int("max_file_mb", log_settings.max_file_mb, 1, 10240);
+  v.Int("keep_files", log_settings.keep_files, 1, 100);
 }
 
 // The whole file. `S` is Settings or const Settings.

@@ -21,19 +21,8 @@ std::mutex g_sink_mutex;
 Sink g_sink;  // guarded by g_sink_mutex; empty = stderr
 
 void WriteStderr(const Record& record) {
-  using std::chrono::system_clock;
-  const auto now = system_clock::now();
-  const std::time_t secs = system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::fprintf(stderr, "%s.%03dZ %-5.*s %-8.*s [%.*s] %.*s\n", stamp, static_cast<int>(ms),
-               static_cast<int>(LevelName(record.level).size()), LevelName(record.level).data(),
-               static_cast<int>(CategoryName(record.category).size()),
-               CategoryName(record.category).data(), static_cast<int>(record.thread.size()),
-               record.thread.data(), static_cast<int>(record.message.size()), record.message.data());
+  const std::string line = FormatLine(record);
+  std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 struct DefaultLevels {
@@ -43,6 +32,24 @@ struct DefaultLevels {
 } g_default_levels;
 
 }  // namespace
+
+std::string FormatLine(const Record& record) {
+  using std::chrono::system_clock;
+  const auto now = system_clock::now();
+  const std::time_t secs = system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+  char head[96];
+  std::snprintf(head, sizeof head, "%s.%03dZ %-5.*s %-8.*s [", stamp, static_cast<int>(ms),
+                static_cast<int>(LevelName(record.level).size()), LevelName(record.level).data(),
+                static_cast<int>(CategoryName(record.category).size()), CategoryName(record.category).data());
+  std::string line = head;
+  line.append(record.thread).append("] ").append(record.message);
+  return line;
+}
 
 std::string_view LevelName(Level level) { return kLevelNames[static_cast<int>(level)]; }
 

@@ -29,6 +29,9 @@ struct Record {
 };
 using Sink = std::function<void(const Record&)>;
 
+// One record as a log line (without the newline): "2026-11-28T01:02:03.456Z info  net      [scp-1] ...".
+std::string FormatLine(const Record& record);
+
 // Sets the level of every category, then the per-category overrides.
 void Configure(Level default_level,
                const std::array<std::optional<Level>, static_cast<int>(Category::kCount)>& overrides);

@@ -196,6 +196,9 @@ struct LogSettings {
   log::Level level = log::Level::kInfo;
   std::vector<std::pair<std::string, log::Level>> categories;  // per-category overrides
   log::Level dcmtk_level = log::Level::kWarn;
+  std::string file;       // "" = stderr (journald under systemd); else append here and rotate
+  int max_file_mb = 100;  // rotate when the file would grow past this
+  int keep_files = 5;     // FILE.1 .. FILE.N are kept
 
   bool operator==(const LogSettings&) const = default;
 };

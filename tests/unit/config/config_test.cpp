@@ -100,6 +100,9 @@ void ExpectSameSettings(const Settings& a, const Settings& b) {
   EXPECT_EQ(a.log.level, b.log.level);
   EXPECT_EQ(a.log.categories, b.log.categories);
   EXPECT_EQ(a.log.dcmtk_level, b.log.dcmtk_level);
+  EXPECT_EQ(a.log.file, b.log.file);
+  EXPECT_EQ(a.log.max_file_mb, b.log.max_file_mb);
+  EXPECT_EQ(a.log.keep_files, b.log.keep_files);
 }
 
 // The dotted paths of every object member in `value`, not descending into arrays.
@@ -228,7 +231,7 @@ TEST(ConfigParseTest, SettingsToJsonRoundTripsNonDefaultValues) {
   s.notify.priority = {80, 50};
   s.log = {log::Level::kDebug,
            {{"net", log::Level::kTrace}, {"http", log::Level::kOff}},
-           log::Level::kError};
+           log::Level::kError, "/var/log/alveo/alveo.log", 50, 3};
   const std::string json = SettingsToJson(s);
   ExpectSameSettings(ParseOk(json), s);
   EXPECT_NE(json.find("\"min_free_mb\": 5"), std::string::npos) << json;
