@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Alveo Orthanc plugin (libAlveoOrthanc.so) inside a real Orthanc (Debian package `orthanc`):
+// a flagged diffuse chest CT phantom sent with storescu becomes stable, the plugin analyses it on its
+// own thread and stores a Comprehensive 3D SR into the same study (dciodvfy: no errors); an abdomen
+// CT gets no SR; after a restart on the same storage, POST /alveo/studies/{id}/analyze finds the SR
+// already there and adds no duplicate. Skipped when Orthanc or the alveo binary is absent.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "e2e_util.h"
+#include "support/alveo_server.h"
+#include "support/dicom_tools.h"
+#include "support/http_client.h"
+#include "support/net_util.h"
+#include "support/orthanc_server.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+#ifndef ALVEO_ORTHANC_PLUGIN
+#define ALVEO_ORTHANC_PLUGIN ""
+#endif
+
+namespace alveo::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
+constexpr auto kTimeout = seconds(180);
+constexpr auto kPoll = milliseconds(200);
+
+void Store(const OrthancServer& orthanc, const std::vector<std::string>& files) {
+  StorescuOptions options;
+  options.ae.called_ae = orthanc.ae_title();
+  const ToolResult sent = RunStorescu(orthanc.dicom_port(), files, options);
+  ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
+  ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stdout_text + "\n" + sent.stderr_text)), files.size())
+      << sent.Describe();
+}
+
+JsonValue Json(const OrthancServer& orthanc, const std::string& path) {
+  std::string error;
+  std::optional<JsonValue> json = orthanc.GetJson(path, &error);
+  return json.value_or(JsonValue());
+}
+
+// Orthanc's ID of the study with this Study Instance UID ("" if unknown).
+std::string StudyId(const OrthancServer& orthanc, const std::string& study_uid) {
+  const HttpResponse found = HttpRequest("POST", orthanc.http_port(), "/tools/lookup", study_uid,
+                                         {{"Content-Type", "text/plain"}});
+  if (found.status != 200) return "";
+  const JsonValue hits = ParseJson(found.body);
+  return hits.Size() == 1 ? hits.At(0)["ID"].AsString() : "";
+}
+
+// IDs of the study's series whose Modality is SR.
+std::vector<std::string> SrSeries(const OrthancServer& orthanc, const std::string& study_id) {
+  std::vector<std::string> ids;
+  const JsonValue series = Json(orthanc, "/studies/" + study_id + "/series");
+  for (std::size_t i = 0; i < series.Size(); ++i) {
+    if (series.At(i)["MainDicomTags"]["Modality"].AsString() == "SR") ids.push_back(series.At(i)["ID"].AsString());
+  }
+  return ids;
+}
+
+// The plugin's results for an Orthanc study, newest first. Storing the SR makes the study stable
+// again later, so a "stored" may be followed by an "already_present" for the same study.
+std::vector<JsonValue> Results(const OrthancServer& orthanc, const std::string& study_id) {
+  std::vector<JsonValue> found;
+  const JsonValue results = Json(orthanc, "/alveo/status")["last_results"];
+  for (std::size_t i = 0; i < results.Size(); ++i) {
+    if (results.At(i)["orthanc_id"].AsString() == study_id) found.push_back(results.At(i));
+  }
+  return found;
+}
+
+// The first (newest) result with this outcome, or a null value.
+JsonValue ResultWithOutcome(const OrthancServer& orthanc, const std::string& study_id, const std::string& outcome) {
+  for (const JsonValue& result : Results(orthanc, study_id)) {
+    if (result["outcome"].AsString() == outcome) return result;
+  }
+  return JsonValue();
+}
+
+std::string LastOutcome(const OrthancServer& orthanc, const std::string& study_id) {
+  const std::vector<JsonValue> results = Results(orthanc, study_id);
+  return results.empty() ? "" : results.front()["outcome"].AsString();
+}
+
+TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
+  if (!OrthancServer::Available()) GTEST_SKIP() << "Orthanc not installed";
+  if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
+  TempDir work("orthanc-plugin");
+  const Phantom chest = MakePhantom(work.MakeDir("chest"),
+                                    {"--kind", "diffuse", "--modality", "CT", "--rows", "256", "--cols", "256",
+                                     "--slices", "60", "--slice-spacing", "5"});
+  ASSERT_FALSE(chest.files.empty());
+  const SmallSeries abdomen = WriteSmallCtSeries(work.MakeDir("abdomen"), 8, "ABDOMEN");
+
+  OrthancServerOptions options;
+  options.plugins = {ALVEO_ORTHANC_PLUGIN};
+  options.extra_config = R"("StableAge": 1, "Alveo": {"Enabled": true, "SrTemplate": "default"})";
+  OrthancServer orthanc(options);
+  ASSERT_TRUE(orthanc.Start()) << orthanc.error();
+  const JsonValue status = Json(orthanc, "/alveo/status");
+  ASSERT_TRUE(status["version"].IsString()) << "the plugin did not answer /alveo/status";
+  EXPECT_EQ(status["queue_length"].AsInt(), 0);
+
+  ASSERT_NO_FATAL_FAILURE(Store(orthanc, chest.files));
+  ASSERT_NO_FATAL_FAILURE(Store(orthanc, abdomen.files));
+  const std::string chest_id = StudyId(orthanc, chest.study_uid);
+  const std::string abdomen_id = StudyId(orthanc, abdomen.study_uid);
+  ASSERT_FALSE(chest_id.empty());
+  ASSERT_FALSE(abdomen_id.empty());
+
+  // Both studies become stable after StableAge; the plugin reports each one in /alveo/status.
+  const bool settled = WaitUntil(
+      [&] { return !SrSeries(orthanc, chest_id).empty() && !LastOutcome(orthanc, abdomen_id).empty(); },
+      kTimeout, kPoll);
+  ASSERT_TRUE(settled) << "plugin status: " << Json(orthanc, "/alveo/status").ToString();
+  const JsonValue stored = ResultWithOutcome(orthanc, chest_id, "stored");
+  ASSERT_FALSE(stored.IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(stored["result_status"].AsString(), "flagged");
+  EXPECT_TRUE(ResultWithOutcome(orthanc, chest_id, "error").IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
+  EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
+
+  const std::vector<std::string> sr_series = SrSeries(orthanc, chest_id);
+  ASSERT_EQ(sr_series.size(), 1u);
+  const JsonValue sr_instances = Json(orthanc, "/series/" + sr_series[0] + "/instances");
+  ASSERT_EQ(sr_instances.Size(), 1u) << sr_instances.ToString();
+  const std::string sr_id = sr_instances.At(0)["ID"].AsString();
+  const JsonValue tags = Json(orthanc, "/instances/" + sr_id + "/tags?simplify");
+  EXPECT_EQ(tags["SOPClassUID"].AsString(), kComprehensive3dSr);
+  EXPECT_EQ(tags["StudyInstanceUID"].AsString(), chest.study_uid);
+  EXPECT_EQ(tags["SOPInstanceUID"].AsString(), stored["sr_sop_instance_uid"].AsString());
+
+  const HttpResponse file = orthanc.Get("/instances/" + sr_id + "/file");
+  ASSERT_EQ(file.status, 200) << file.Describe();
+  const std::string sr_path = work.Path("sr.dcm");
+  ASSERT_TRUE(WriteFile(sr_path, file.body));
+  const ToolResult verified = RunTool({"dciodvfy", sr_path}, seconds(60));
+  ASSERT_TRUE(verified.error.empty()) << verified.Describe();
+  const std::string report = verified.stdout_text + verified.stderr_text;
+  EXPECT_EQ(report.find("Error"), std::string::npos) << report;
+
+  // Same storage, new process: an explicit re-analysis finds the derived SR UID already stored.
+  const std::size_t instances_before = Json(orthanc, "/studies/" + chest_id + "/instances").Size();
+  ASSERT_EQ(orthanc.Stop(), 0);
+  ASSERT_TRUE(orthanc.Start()) << orthanc.error();
+  const HttpResponse queued = HttpRequest("POST", orthanc.http_port(), "/alveo/studies/" + chest_id + "/analyze", "{}");
+  ASSERT_EQ(queued.status, 200) << queued.Describe();
+  ASSERT_TRUE(WaitUntil([&] { return !LastOutcome(orthanc, chest_id).empty(); }, kTimeout, kPoll))
+      << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(LastOutcome(orthanc, chest_id), "already_present") << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(Json(orthanc, "/studies/" + chest_id + "/instances").Size(), instances_before);
+  EXPECT_EQ(SrSeries(orthanc, chest_id).size(), 1u);
+
+  const HttpResponse missing = HttpRequest("POST", orthanc.http_port(), "/alveo/studies/0000-none/analyze", "{}");
+  EXPECT_EQ(missing.status, 404) << missing.Describe();
+}
+
+// An invalid "Alveo" member stops Orthanc at start-up with a sentence naming the key.
+TEST(OrthancPluginTest, InvalidConfigurationIsRefusedWithAClearError) {
+  if (!OrthancServer::Available()) GTEST_SKIP() << "Orthanc not installed";
+  OrthancServerOptions options;
+  options.plugins = {ALVEO_ORTHANC_PLUGIN};
+  options.extra_config = R"("Alveo": {"Enabled": "yes", "Colour": 1})";
+  options.start_attempts = 1;
+  options.dump_logs_on_failure = false;
+  OrthancServer orthanc(options);
+  ASSERT_FALSE(orthanc.Start());
+  const std::string log = ReadFile(orthanc.stderr_log()).value_or("");  // stderr_log(): its path
+  EXPECT_NE(log.find("Alveo.Enabled must be true or false"), std::string::npos) << log;
+  EXPECT_NE(log.find("unknown key Alveo.Colour"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace alveo::testing
