@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/analysis_processor.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "analysis/study_analyzer.h"
 #include "classifier/result_json.h"
@@ -47,8 +49,16 @@ ProcessOutcome AnalysisProcessor::Process(const StudyManifest& manifest) {
   for (const auto& stored : manifest.instances) {
     instances.push_back({stored.meta, dicom::DicomSource::File(spool_.AbsolutePath(stored.file))});
   }
-  // One thread per study: the compute pool already runs one study per core.
-  const auto result = analysis::AnalyzeStudy(manifest.study_instance_uid, instances, {1});
+  // The compute pool runs one study per core. A study analysed alone may use every core for its
+  // decode and kernels (the evidence-path latency is mostly this analysis); with others in flight
+  // it keeps to one thread so studies do not oversubscribe the cores.
+  struct Running {  // counts this study as in flight until it leaves (also by an exception)
+    std::atomic<int>& count;
+    const int now = count.fetch_add(1) + 1;
+    ~Running() { count.fetch_sub(1); }
+  } running{active_};
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto result = analysis::AnalyzeStudy(manifest.study_instance_uid, instances, {running.now == 1 ? cores : 1});
   if (result.status == classifier::ResultStatus::kFlagged) flagged_.fetch_add(1);
   ProcessOutcome outcome;
   outcome.ok = true;  // not_analysable is a result too; failures are exceptions (caught by the pipeline)

@@ -44,6 +44,7 @@ class AnalysisProcessor final : public StudyProcessor {
   pipeline::SrPublisher* publisher_;
   notify::Notifier* notifier_;
   std::atomic<std::uint64_t> flagged_{0};
+  std::atomic<int> active_{0};  // studies being analysed now
   Histogram decode_seconds_;
   Histogram analysis_seconds_;
   std::array<std::atomic<std::uint64_t>, 3> results_{};
