@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Alveo Orthanc plugin (libAlveoOrthanc.so) inside a real Orthanc (Debian package `orthanc`):
 // a flagged diffuse chest CT phantom sent with storescu becomes stable, the plugin analyses it on its
-// own thread and stores a Comprehensive 3D SR into the same study (dciodvfy: no errors); an abdomen
+// own thread and stores a Comprehensive 3D SR into the same study (dciodvfy: no errors), as it does
+// for a normal chest radiograph, and forwards both to a modality that comes up late; an abdomen
 // CT gets no SR; after a restart on the same storage, POST /alveo/studies/{id}/analyze finds the SR
 // already there and adds no duplicate. Skipped when Orthanc or the alveo binary is absent.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,6 +94,37 @@ std::string LastOutcome(const OrthancServer& orthanc, const std::string& study_i
   return results.empty() ? "" : results.front()["outcome"].AsString();
 }
 
+// dciodvfy on the SR Orthanc holds: no "Error" line.
+void ExpectValidSr(const OrthancServer& orthanc, const std::string& sr_id, const std::string& path) {
+  const HttpResponse file = orthanc.Get("/instances/" + sr_id + "/file");
+  ASSERT_EQ(file.status, 200) << file.Describe();
+  ASSERT_TRUE(WriteFile(path, file.body));
+  const ToolResult verified = RunTool({"dciodvfy", path}, seconds(60));
+  ASSERT_TRUE(verified.error.empty()) << verified.Describe();
+  const std::string report = verified.stdout_text + verified.stderr_text;
+  EXPECT_EQ(report.find("Error"), std::string::npos) << report;
+}
+
+// The one SR instance of a study: its Orthanc ID and simplified tags.
+struct StoredSr {
+  std::string id;
+  JsonValue tags;
+};
+
+StoredSr OnlySr(const OrthancServer& orthanc, const std::string& study_id) {
+  const std::vector<std::string> sr_series = SrSeries(orthanc, study_id);
+  EXPECT_EQ(sr_series.size(), 1u);
+  if (sr_series.size() != 1) return {};
+  const JsonValue sr_instances = Json(orthanc, "/series/" + sr_series[0] + "/instances");
+  EXPECT_EQ(sr_instances.Size(), 1u) << sr_instances.ToString();
+  if (sr_instances.Size() != 1) return {};
+  const std::string id = sr_instances.At(0)["ID"].AsString();
+  return {id, Json(orthanc, "/instances/" + id + "/tags?simplify")};
+}
+
+// A flagged chest CT and a normal chest radiograph each get one valid SR in their Orthanc study, an
+// abdomen CT none. Each SR is also forwarded to a modality that is down at first: the plugin's
+// store job fails, is resubmitted, and the SR arrives once the modality listens.
 TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   if (!OrthancServer::Available()) GTEST_SKIP() << "Orthanc not installed";
   if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
@@ -99,11 +133,18 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
                                     {"--kind", "diffuse", "--modality", "CT", "--rows", "256", "--cols", "256",
                                      "--slices", "60", "--slice-spacing", "5"});
   ASSERT_FALSE(chest.files.empty());
+  const Phantom film = MakePhantom(work.MakeDir("film"),
+                                   {"--kind", "normal", "--modality", "DX", "--rows", "1000", "--cols", "800"});
+  ASSERT_FALSE(film.files.empty());
   const SmallSeries abdomen = WriteSmallCtSeries(work.MakeDir("abdomen"), 8, "ABDOMEN");
 
+  const int forward_port = FreeTcpPort();  // nothing listens there until the test starts storescp
   OrthancServerOptions options;
   options.plugins = {ALVEO_ORTHANC_PLUGIN};
-  options.extra_config = R"("StableAge": 1, "Alveo": {"Enabled": true, "SrTemplate": "default"})";
+  options.extra_config = R"("StableAge": 1, "DicomModalities": {"pacs": ["PACS", "127.0.0.1", )" +
+                         std::to_string(forward_port) +
+                         R"(]}, "Alveo": {"Enabled": true, "SrTemplate": "default", "ForwardToModalities": ["pacs"],
+                            "ForwardRetrySeconds": 1})";
   OrthancServer orthanc(options);
   ASSERT_TRUE(orthanc.Start()) << orthanc.error();
   const JsonValue status = Json(orthanc, "/alveo/status");
@@ -111,42 +152,79 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   EXPECT_EQ(status["queue_length"].AsInt(), 0);
 
   ASSERT_NO_FATAL_FAILURE(Store(orthanc, chest.files));
+  ASSERT_NO_FATAL_FAILURE(Store(orthanc, film.files));
   ASSERT_NO_FATAL_FAILURE(Store(orthanc, abdomen.files));
   const std::string chest_id = StudyId(orthanc, chest.study_uid);
+  const std::string film_id = StudyId(orthanc, film.study_uid);
   const std::string abdomen_id = StudyId(orthanc, abdomen.study_uid);
   ASSERT_FALSE(chest_id.empty());
+  ASSERT_FALSE(film_id.empty());
   ASSERT_FALSE(abdomen_id.empty());
 
-  // Both studies become stable after StableAge; the plugin reports each one in /alveo/status.
+  // The studies become stable after StableAge; the plugin reports each one in /alveo/status.
   const bool settled = WaitUntil(
-      [&] { return !SrSeries(orthanc, chest_id).empty() && !LastOutcome(orthanc, abdomen_id).empty(); },
+      [&] {
+        return !SrSeries(orthanc, chest_id).empty() && !SrSeries(orthanc, film_id).empty() &&
+               !LastOutcome(orthanc, abdomen_id).empty();
+      },
       kTimeout, kPoll);
   ASSERT_TRUE(settled) << "plugin status: " << Json(orthanc, "/alveo/status").ToString();
-  const JsonValue stored = ResultWithOutcome(orthanc, chest_id, "stored");
-  ASSERT_FALSE(stored.IsNull()) << Json(orthanc, "/alveo/status").ToString();
-  EXPECT_EQ(stored["result_status"].AsString(), "flagged");
-  EXPECT_TRUE(ResultWithOutcome(orthanc, chest_id, "error").IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  const JsonValue chest_result = ResultWithOutcome(orthanc, chest_id, "stored");
+  const JsonValue film_result = ResultWithOutcome(orthanc, film_id, "stored");
+  ASSERT_FALSE(chest_result.IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  ASSERT_FALSE(film_result.IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(chest_result["result_status"].AsString(), "flagged");
+  EXPECT_EQ(chest_result["trigger"].AsString(), "stable");
+  EXPECT_GE(chest_result["finished_at_ms"].AsInt(), chest_result["queued_at_ms"].AsInt());
+  EXPECT_EQ(film_result["result_status"].AsString(), "not_flagged");
+  for (const std::string& id : {chest_id, film_id}) {
+    EXPECT_TRUE(ResultWithOutcome(orthanc, id, "error").IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  }
   EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
   EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
 
-  const std::vector<std::string> sr_series = SrSeries(orthanc, chest_id);
-  ASSERT_EQ(sr_series.size(), 1u);
-  const JsonValue sr_instances = Json(orthanc, "/series/" + sr_series[0] + "/instances");
-  ASSERT_EQ(sr_instances.Size(), 1u) << sr_instances.ToString();
-  const std::string sr_id = sr_instances.At(0)["ID"].AsString();
-  const JsonValue tags = Json(orthanc, "/instances/" + sr_id + "/tags?simplify");
-  EXPECT_EQ(tags["SOPClassUID"].AsString(), kComprehensive3dSr);
-  EXPECT_EQ(tags["StudyInstanceUID"].AsString(), chest.study_uid);
-  EXPECT_EQ(tags["SOPInstanceUID"].AsString(), stored["sr_sop_instance_uid"].AsString());
+  const StoredSr chest_sr = OnlySr(orthanc, chest_id);
+  ASSERT_FALSE(chest_sr.id.empty());
+  EXPECT_EQ(chest_sr.tags["SOPClassUID"].AsString(), kComprehensive3dSr);
+  EXPECT_EQ(chest_sr.tags["StudyInstanceUID"].AsString(), chest.study_uid);
+  EXPECT_EQ(chest_sr.tags["SOPInstanceUID"].AsString(), chest_result["sr_sop_instance_uid"].AsString());
+  EXPECT_EQ(chest_result["sr_orthanc_id"].AsString(), chest_sr.id);
+  ASSERT_NO_FATAL_FAILURE(ExpectValidSr(orthanc, chest_sr.id, work.Path("chest-sr.dcm")));
+  const StoredSr film_sr = OnlySr(orthanc, film_id);
+  ASSERT_FALSE(film_sr.id.empty());
+  EXPECT_EQ(film_sr.tags["StudyInstanceUID"].AsString(), film.study_uid);
+  EXPECT_EQ(film_sr.tags["SOPInstanceUID"].AsString(), film_result["sr_sop_instance_uid"].AsString());
+  ASSERT_NO_FATAL_FAILURE(ExpectValidSr(orthanc, film_sr.id, work.Path("film-sr.dcm")));
 
-  const HttpResponse file = orthanc.Get("/instances/" + sr_id + "/file");
-  ASSERT_EQ(file.status, 200) << file.Describe();
-  const std::string sr_path = work.Path("sr.dcm");
-  ASSERT_TRUE(WriteFile(sr_path, file.body));
-  const ToolResult verified = RunTool({"dciodvfy", sr_path}, seconds(60));
-  ASSERT_TRUE(verified.error.empty()) << verified.Describe();
-  const std::string report = verified.stdout_text + verified.stderr_text;
-  EXPECT_EQ(report.find("Error"), std::string::npos) << report;
+  // The forward target is down: Orthanc's store job fails and the plugin holds it for a retry.
+  const auto forward_failed = [&] {
+    const JsonValue pending = Json(orthanc, "/alveo/status")["forwards"]["pending"];
+    for (std::size_t i = 0; i < pending.Size(); ++i) {
+      if (pending.At(i)["state"].AsString() == "Failure") return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitUntil(forward_failed, kTimeout, kPoll)) << Json(orthanc, "/alveo/status").ToString();
+  StorescpOptions pacs_options;
+  pacs_options.port = forward_port;
+  std::string pacs_error;
+  const std::unique_ptr<StorescpPacs> pacs =
+      StorescpPacs::Start(work.MakeDir("pacs"), work.MakeDir("pacs-logs"), pacs_options, &pacs_error);
+  ASSERT_TRUE(pacs) << pacs_error;
+  ASSERT_TRUE(pacs->WaitForStored(2, kTimeout)) << Json(orthanc, "/alveo/status").ToString();
+  std::vector<std::string> forwarded;
+  for (const std::string& file : pacs->StoredFiles()) {
+    forwarded.push_back(DicomTagValue(file, "SOPInstanceUID").value_or(""));
+  }
+  std::sort(forwarded.begin(), forwarded.end());
+  std::vector<std::string> expected{chest_result["sr_sop_instance_uid"].AsString(),
+                                    film_result["sr_sop_instance_uid"].AsString()};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(forwarded, expected);
+  ASSERT_TRUE(WaitUntil([&] { return Json(orthanc, "/alveo/status")["forwards"]["succeeded"].AsInt() == 2; },
+                        kTimeout, kPoll))
+      << Json(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(Json(orthanc, "/alveo/status")["forwards"]["pending"].Size(), 0u);
 
   // Same storage, new process: an explicit re-analysis finds the derived SR UID already stored.
   const std::size_t instances_before = Json(orthanc, "/studies/" + chest_id + "/instances").Size();

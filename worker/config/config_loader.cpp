@@ -140,6 +140,25 @@ Result<Settings> ParseSettings(std::string_view json_text,
   return settings;
 }
 
+Result<StudyFilterSettings> ParseStudyFilter(std::string_view json_object_text, std::string_view key_prefix) {
+  Result<internal::JsonValue> parsed = internal::ParseJson(json_object_text);
+  if (!parsed.ok()) return parsed.status();
+  const auto* object = std::get_if<internal::JsonObject>(&parsed->data);
+  if (object == nullptr) {
+    return Invalid(std::string(key_prefix) + " must be a JSON object ({...}), not " +
+                   std::string(internal::JsonTypeName(*parsed)));
+  }
+  std::vector<Issue> issues;
+  StudyFilterSettings filter;
+  std::string prefix(key_prefix);
+  if (!prefix.empty() && prefix.back() != '.') prefix += '.';
+  internal::ObjectReader reader(*object, prefix, issues);
+  internal::VisitStudyFilter(reader, filter);
+  reader.ReportUnknownKeys();
+  if (!issues.empty()) return Invalid(FormatIssues(issues, {}));
+  return filter;
+}
+
 Result<Settings> LoadSettingsFile(
     const std::string& path, const std::vector<std::pair<std::string, std::string>>& overrides) {
   std::error_code error;

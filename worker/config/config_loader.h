@@ -29,6 +29,12 @@ Result<Settings> LoadSettingsFile(
     const std::string& path,
     const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
+// Reads one JSON object of study-filter keys, the same keys and checks as "study.filter" in the
+// settings file (modalities, include_patterns, exclude_patterns, analyse_unlabelled), over the
+// defaults. Problems are named `key_prefix` + key (e.g. "Alveo.StudyFilter.modalities[1]"). For
+// programs that embed the worker's filter in another configuration (the Orthanc plugin).
+Result<StudyFilterSettings> ParseStudyFilter(std::string_view json_object_text, std::string_view key_prefix);
+
 // The effective settings as pretty JSON (same key layout as the file) for the startup log.
 // `hide_secrets`: credentials (http.api_token, notify webhook secrets) show as "(set; hidden)".
 std::string SettingsToJson(const Settings& settings, bool hide_secrets = false);

@@ -37,7 +37,7 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
                                 const char* resource_id) {
   if (change == OrthancPluginChangeType_StableStudy && resource == OrthancPluginResourceType_Study &&
       g_enabled && g_worker && resource_id != nullptr) {
-    g_worker->Enqueue(resource_id);
+    g_worker->Enqueue(resource_id, alveo::orthanc_plugin::Trigger::kStable);
   }
   return OrthancPluginErrorCode_Success;
 }
@@ -53,7 +53,7 @@ OrthancPluginErrorCode AnalyzeRoute(OrthancPluginRestOutput* output, const char*
     OrthancPluginSendHttpStatusCode(g_context, output, 404);
     return OrthancPluginErrorCode_Success;
   }
-  g_worker->Enqueue(id);
+  g_worker->Enqueue(id, alveo::orthanc_plugin::Trigger::kRest);
   AnswerJson(output, "{\"queued\":\"" + id + "\"}");
   return OrthancPluginErrorCode_Success;
 }
@@ -91,20 +91,22 @@ int Initialize(OrthancPluginContext* context) {
     op::LogError("configuration: Alveo.SrTemplate: " + tmpl.status().message());
     return -1;
   }
-  if (!parsed.config.forward_to_modalities.empty()) {
-    op::LogWarning("Alveo.ForwardToModalities is not implemented yet; SRs are only stored in Orthanc");
-  }
   g_enabled = parsed.config.enabled;
-  const std::filesystem::path temp =
-      std::filesystem::temp_directory_path() / ("alveo-orthanc-" + std::to_string(::getpid()));
+  const std::filesystem::path temp_parent = std::filesystem::temp_directory_path();
+  op::RemoveStaleTempFolders(temp_parent.string());
+  const std::filesystem::path temp = temp_parent / ("alveo-orthanc-" + std::to_string(::getpid()));
   g_worker = std::make_unique<StudyWorker>(parsed.config, *tmpl, alveo::app::ReportAlgorithm(), temp.string());
 
   OrthancPluginSetDescription(context, "Alveo: flags chest CT/radiograph studies and stores a DICOM SR");
   OrthancPluginRegisterOnChangeCallback(context, OnChange);
   OrthancPluginRegisterRestCallback(context, "/alveo/studies/([^/]+)/analyze", AnalyzeRoute);
   OrthancPluginRegisterRestCallback(context, "/alveo/status", StatusRoute);
-  op::LogWarning(std::string("plugin ") + alveo::app::AlveoVersion() + (g_enabled ? " enabled" : " disabled") +
-                 ", template " + tmpl->id + " " + tmpl->version);
+  std::string forwards;
+  for (const std::string& name : parsed.config.forward_to_modalities) forwards += (forwards.empty() ? "" : ", ") + name;
+  op::LogWarning(std::string("plugin ") + alveo::app::AlveoVersion() +
+                 (g_enabled ? ": analyses stable studies" : ": automatic analysis disabled (POST /alveo/studies/{id}/analyze only)") +
+                 ", template " + tmpl->id + " " + tmpl->version +
+                 (forwards.empty() ? std::string() : ", SRs forwarded to " + forwards));
   return 0;
 }
 

@@ -6,16 +6,18 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <utility>
-#include <vector>
 
 #include "analysis/study_analyzer.h"
 #include "app/version.h"
@@ -24,28 +26,46 @@
 #include "core/thread_name.h"
 #include "dicom/instance_reader.h"
 #include "plugins/orthanc/orthanc_api.h"
+#include "plugins/orthanc/orthanc_tags.h"
 #include "sr/sr_report.h"
 
 namespace alveo::orthanc_plugin {
 namespace {
 
-constexpr std::size_t kKeptOutcomes = 20;
+constexpr std::size_t kKeptOutcomes = 100;
+constexpr auto kJobPollInterval = std::chrono::seconds(1);
+constexpr char kTempPrefix[] = "alveo-orthanc-";
 namespace fs = std::filesystem;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const char* TriggerName(Trigger trigger) { return trigger == Trigger::kStable ? "stable" : "rest"; }
 
 // Orthanc IDs are SHA-1 based: hex digits and dashes. Anything else never reaches a URI or a path.
 bool IsOrthancId(const std::string& id) {
-  return !id.empty() && id.size() <= 64 &&
-         std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == '-'; });
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) || c == '-';
+  });
 }
 
-std::optional<Poco::Dynamic::Var> GetJson(const std::string& uri) {
-  const std::optional<std::string> body = RestGet(uri);
+std::optional<Poco::JSON::Object::Ptr> ParseObject(const std::optional<std::string>& body) {
   if (!body) return std::nullopt;
   try {
-    return Poco::JSON::Parser().parse(*body);
+    Poco::JSON::Object::Ptr object = Poco::JSON::Parser().parse(*body).extract<Poco::JSON::Object::Ptr>();
+    if (object) return object;
   } catch (const Poco::Exception&) {
-    return std::nullopt;
+  } catch (const std::exception&) {
   }
+  return std::nullopt;
+}
+
+std::string ToJson(const Poco::JSON::Object& object) {
+  std::ostringstream text;
+  Poco::JSON::Stringifier::stringify(object, text);
+  return text.str();
 }
 
 // Removes the study's temp folder however processing ends.
@@ -70,14 +90,52 @@ StudyOutcome Fail(StudyOutcome outcome, std::string detail) {
   return outcome;
 }
 
+// The SR's SOP Instance UID is already in Orthanc (nullopt: the lookup itself failed).
+std::optional<bool> OrthancHasInstance(const std::string& sop_instance_uid) {
+  const std::optional<std::string> body = RestPost("/tools/lookup", sop_instance_uid);
+  if (!body) return std::nullopt;
+  try {
+    const Poco::JSON::Array::Ptr hits = Poco::JSON::Parser().parse(*body).extract<Poco::JSON::Array::Ptr>();
+    return hits && hits->size() > 0;
+  } catch (const Poco::Exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
-StudyWorker::StudyWorker(PluginConfig config, SrTemplate tmpl, sr::AlgorithmInfo algorithm, std::string temp_root)
+StudyOutcome StudyWorker::NewOutcome(const Queued& queued) {
+  StudyOutcome outcome;
+  outcome.orthanc_id = queued.orthanc_id;
+  outcome.trigger = queued.trigger;
+  outcome.queued_at_ms = queued.queued_at_ms;
+  outcome.started_at_ms = NowMs();
+  return outcome;
+}
+
+void RemoveStaleTempFolders(const std::string& parent) {
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kTempPrefix, 0) != 0) continue;
+    const std::string pid = name.substr(sizeof(kTempPrefix) - 1);
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      continue;
+    }
+    if (fs::exists("/proc/" + pid, error)) continue;  // that Orthanc still runs
+    std::error_code ignored;
+    fs::remove_all(entry.path(), ignored);
+  }
+}
+
+StudyWorker::StudyWorker(PluginConfig config, SrTemplate tmpl, sr::AlgorithmInfo algorithm, std::string temp_folder)
     : config_(std::move(config)),
       template_(std::move(tmpl)),
       algorithm_(std::move(algorithm)),
-      temp_root_(std::move(temp_root)),
-      filter_(StudyFilterSettings{}),
+      temp_folder_(std::move(temp_folder)),
+      filter_(config_.study_filter),
+      analysis_threads_(config_.threads > 0 ? config_.threads
+                                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
       thread_([this] { Run(); }) {}
 
 StudyWorker::~StudyWorker() {
@@ -87,13 +145,17 @@ StudyWorker::~StudyWorker() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  std::error_code ignored;
+  fs::remove_all(temp_folder_, ignored);
 }
 
-void StudyWorker::Enqueue(const std::string& orthanc_study_id) {
+void StudyWorker::Enqueue(const std::string& orthanc_study_id, Trigger trigger) {
   {
     std::lock_guard lock(mutex_);
-    if (std::find(queue_.begin(), queue_.end(), orthanc_study_id) != queue_.end()) return;
-    queue_.push_back(orthanc_study_id);
+    const bool queued = std::any_of(queue_.begin(), queue_.end(),
+                                    [&](const Queued& item) { return item.orthanc_id == orthanc_study_id; });
+    if (queued) return;
+    queue_.push_back({orthanc_study_id, trigger, NowMs()});
   }
   wake_.notify_one();
 }
@@ -105,76 +167,158 @@ std::string StudyWorker::StatusJson() const {
   status.set("enabled", config_.enabled);
   status.set("sr_template", template_.id + " " + template_.version);
   status.set("algorithm", algorithm_.name + " " + algorithm_.version);
+  status.set("analysis_threads", analysis_threads_);
   status.set("queue_length", static_cast<int>(queue_.size()));
   status.set("busy", busy_);
   status.set("processed", static_cast<int>(processed_));
+  Poco::JSON::Object forwards;
+  Poco::JSON::Array pending;
+  for (const ForwardJob& job : forwards_) {
+    Poco::JSON::Object item;
+    item.set("job_id", job.job_id);
+    item.set("modality", job.modality);
+    item.set("sr_orthanc_id", job.sr_orthanc_id);
+    item.set("attempts", job.attempts);
+    item.set("state", job.state);
+    pending.add(item);
+  }
+  Poco::JSON::Array modalities;
+  for (const std::string& name : config_.forward_to_modalities) modalities.add(name);
+  forwards.set("modalities", modalities);
+  forwards.set("pending", pending);
+  forwards.set("succeeded", static_cast<int>(forwards_succeeded_));
+  forwards.set("gave_up", static_cast<int>(forwards_gave_up_));
+  status.set("forwards", forwards);
   Poco::JSON::Array results;
   for (const StudyOutcome& outcome : last_) {
     Poco::JSON::Object item;
     item.set("orthanc_id", outcome.orthanc_id);
+    item.set("trigger", TriggerName(outcome.trigger));
     item.set("outcome", outcome.outcome);
     item.set("detail", outcome.detail);
     item.set("sr_sop_instance_uid", outcome.sr_sop_instance_uid);
+    item.set("sr_orthanc_id", outcome.sr_orthanc_id);
     item.set("result_status", outcome.result_status);
+    item.set("queued_at_ms", outcome.queued_at_ms);
+    item.set("started_at_ms", outcome.started_at_ms);
+    item.set("finished_at_ms", outcome.finished_at_ms);
     results.add(item);
   }
   status.set("last_results", results);
-  std::ostringstream text;
-  Poco::JSON::Stringifier::stringify(status, text);
-  return text.str();
+  return ToJson(status);
 }
 
 void StudyWorker::Run() {
   SetCurrentThreadName("alveo-orthanc");
+  // Linux: a thread's nice value is its own, and threads it starts inherit it (the analysis's).
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), config_.nice) != 0) {
+    LogWarning("cannot lower the analysis thread's priority (nice " + std::to_string(config_.nice) + ")");
+  }
   for (;;) {
-    std::string id;
+    std::optional<Queued> next;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      auto due = std::chrono::steady_clock::time_point::max();
+      for (const ForwardJob& job : forwards_) due = std::min(due, job.next_check);
+      const auto ready = [&] {
+        return stopping_ || !queue_.empty() || std::chrono::steady_clock::now() >= due;
+      };
+      if (due == std::chrono::steady_clock::time_point::max()) {
+        wake_.wait(lock, ready);
+      } else {
+        wake_.wait_until(lock, due, ready);
+      }
       if (stopping_) return;
-      id = queue_.front();
-      queue_.pop_front();
-      busy_ = true;
+      if (!queue_.empty()) {
+        next = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+      }
     }
-    StudyOutcome outcome;
-    try {
-      outcome = Process(id);
-    } catch (const std::exception& e) {
-      outcome = Fail(StudyOutcome{id, "", "", "", ""}, std::string("unexpected exception: ") + e.what());
+    if (next) {
+      StudyOutcome outcome;
+      try {
+        outcome = Process(*next);
+      } catch (const std::exception& e) {
+        outcome = Fail(NewOutcome(*next), std::string("unexpected exception: ") + e.what());
+      }
+      if (outcome.outcome == "stored" && !config_.forward_to_modalities.empty()) StartForwards(&outcome);
+      outcome.finished_at_ms = NowMs();
+      Record(std::move(outcome));
     }
-    const std::string line = "study " + id + ": " + outcome.outcome +
-                             (outcome.detail.empty() ? "" : " (" + outcome.detail + ")");
-    if (outcome.outcome == "error") {
-      LogError(line);
-    } else {
-      LogWarning(line);
-    }
-    std::lock_guard lock(mutex_);
-    busy_ = false;
-    ++processed_;
-    last_.push_front(std::move(outcome));
-    if (last_.size() > kKeptOutcomes) last_.pop_back();
+    CheckForwards();
   }
 }
 
-StudyOutcome StudyWorker::Process(const std::string& orthanc_id) const {
-  StudyOutcome outcome{orthanc_id, "", "", "", ""};
-  if (!IsOrthancId(orthanc_id)) return Fail(outcome, "not an Orthanc study ID");
-  const std::optional<Poco::Dynamic::Var> list = GetJson("/studies/" + orthanc_id + "/instances");
-  if (!list) return Fail(outcome, "Orthanc has no such study");
-  const Poco::JSON::Array::Ptr instances_json = list->extract<Poco::JSON::Array::Ptr>();
+void StudyWorker::Record(StudyOutcome outcome) {
+  const std::string line = "study " + outcome.orthanc_id + " (" + TriggerName(outcome.trigger) +
+                           "): " + outcome.outcome + (outcome.detail.empty() ? "" : " (" + outcome.detail + ")") +
+                           (outcome.result_status.empty() ? "" : ", result " + outcome.result_status) + ", " +
+                           std::to_string(outcome.finished_at_ms - outcome.queued_at_ms) + " ms after queueing";
+  if (outcome.outcome == "error") {
+    LogError(line);
+  } else {
+    LogWarning(line);
+  }
+  std::lock_guard lock(mutex_);
+  busy_ = false;
+  ++processed_;
+  last_.push_front(std::move(outcome));
+  if (last_.size() > kKeptOutcomes) last_.pop_back();
+}
 
-  // The study's instances as files: BuildReport reads the source instance and the image library.
-  const ScopedFolder folder(temp_root_ + "-" + orthanc_id);
-  std::vector<StoredInstance> stored;
+StudyOutcome StudyWorker::Process(const Queued& queued) const {
+  StudyOutcome outcome = NewOutcome(queued);
+  const std::string& orthanc_id = queued.orthanc_id;
+  if (!IsOrthancId(orthanc_id)) return Fail(outcome, "not an Orthanc study ID");
+
+  // 1. Tags only (no pixel data): filter, and the derived SR UID looked up in Orthanc.
+  const std::optional<std::string> tags_json = RestGet("/studies/" + orthanc_id + "/instances-tags?short");
+  if (!tags_json) return Fail(outcome, "Orthanc has no such study");
+  Result<std::map<std::string, ShortTags>> tags = ParseStudyInstancesTags(*tags_json);
+  if (!tags.ok()) return Fail(outcome, tags.status().message());
+  std::vector<std::string> instance_ids;
+  std::vector<StoredInstance> listed;
+  std::vector<sr::ReportInstance> listed_for_uids;
+  for (const auto& [instance_id, instance_tags] : *tags) {
+    if (!IsOrthancId(instance_id)) return Fail(outcome, "unexpected instances-tags answer");
+    StoredInstance si;
+    si.meta = InstanceMetaFromShortTags(instance_tags);
+    if (IsStructuredReport(si.meta)) continue;  // reports (ours included) are never inputs
+    instance_ids.push_back(instance_id);
+    listed_for_uids.push_back({si.meta, ""});
+    listed.push_back(std::move(si));
+  }
+  if (listed.empty()) {
+    outcome.outcome = "ignored";
+    outcome.detail = "no instances other than structured reports";
+    return outcome;
+  }
+  const study::FilterDecision decision = filter_.Decide(listed);
+  if (!decision.analyse) {
+    outcome.outcome = "ignored";
+    outcome.detail = decision.reason;
+    return outcome;
+  }
+  const std::string study_uid = listed.front().meta.study_instance_uid;
+  const sr::SrUids uids =
+      sr::DeriveSrUids(study_uid, sr::ReportInputUids(listed_for_uids), template_, algorithm_.version);
+  outcome.sr_sop_instance_uid = uids.sop_instance_uid;
+  const std::optional<bool> present = OrthancHasInstance(uids.sop_instance_uid);
+  if (!present) return Fail(outcome, "/tools/lookup failed");
+  if (*present) {
+    outcome.outcome = "already_present";
+    return outcome;
+  }
+
+  // 2. The instances as files: the analysis decodes them, BuildReport reads the source instance and
+  //    the image library.
+  const ScopedFolder folder(fs::path(temp_folder_) / orthanc_id);
   std::vector<sr::ReportInstance> report_instances;
-  std::string study_uid;
-  for (std::size_t i = 0; i < instances_json->size(); ++i) {
-    const Poco::JSON::Object::Ptr item = instances_json->getObject(static_cast<unsigned>(i));
-    const std::string instance_id = item ? item->optValue<std::string>("ID", "") : "";
-    if (!IsOrthancId(instance_id)) return Fail(outcome, "unexpected /instances answer");
+  report_instances.reserve(instance_ids.size());
+  for (const std::string& instance_id : instance_ids) {
     const std::optional<std::string> bytes = RestGet("/instances/" + instance_id + "/file");
-    if (!bytes) return Fail(outcome, "cannot read instance " + instance_id);
+    if (!bytes) continue;  // deleted meanwhile: analyse what is there
     const fs::path path = folder.path() / (instance_id + ".dcm");
     {
       std::ofstream out(path, std::ios::binary);
@@ -183,53 +327,23 @@ StudyOutcome StudyWorker::Process(const std::string& orthanc_id) const {
     }
     Result<InstanceMeta> meta = dicom::ReadInstanceMeta(path.string(), dicom::TruncatedPixelData::kTolerate);
     if (!meta.ok()) return Fail(outcome, "instance " + instance_id + ": " + meta.status().message());
-    if (study_uid.empty()) study_uid = meta->study_instance_uid;
-    StoredInstance si;
-    si.meta = *meta;
-    si.file = path.string();
-    stored.push_back(si);
     report_instances.push_back({*meta, path.string()});
   }
-  if (stored.empty()) return Fail(outcome, "the study has no instances");
-
-  const study::FilterDecision decision = filter_.Decide(stored);
-  if (!decision.analyse) {
-    outcome.outcome = "ignored";
-    outcome.detail = decision.reason;
-    return outcome;
-  }
-
-  // The SR's UID is derived: look it up before analysing, so a restart never duplicates it.
-  const sr::SrUids uids =
-      sr::DeriveSrUids(study_uid, sr::ReportInputUids(report_instances), template_, algorithm_.version);
-  outcome.sr_sop_instance_uid = uids.sop_instance_uid;
-  const std::optional<Poco::Dynamic::Var> found = [&]() -> std::optional<Poco::Dynamic::Var> {
-    const std::optional<std::string> body = RestPost("/tools/lookup", uids.sop_instance_uid);
-    if (!body) return std::nullopt;
-    try {
-      return Poco::JSON::Parser().parse(*body);
-    } catch (const Poco::Exception&) {
-      return std::nullopt;
-    }
-  }();
-  if (!found) return Fail(outcome, "/tools/lookup failed");
-  const Poco::JSON::Array::Ptr hits = found->extract<Poco::JSON::Array::Ptr>();
-  if (hits && hits->size() > 0) {
-    outcome.outcome = "already_present";
-    return outcome;
-  }
+  if (report_instances.empty()) return Fail(outcome, "the study's instances were deleted while it was read");
 
   std::vector<analysis::AnalysisInstance> inputs;
   inputs.reserve(report_instances.size());
   for (const sr::ReportInstance& instance : report_instances) {
     inputs.push_back({instance.meta, dicom::DicomSource::File(instance.file)});
   }
-  const classifier::ClassificationResult result = analysis::AnalyzeStudy(study_uid, inputs);
+  analysis::AnalyzerOptions options;
+  options.decode_threads = analysis_threads_;
+  const classifier::ClassificationResult result = analysis::AnalyzeStudy(study_uid, inputs, options);
   outcome.result_status = std::string(classifier::StatusName(result.status));
 
   sr::ReportRequest request;
   request.study_instance_uid = study_uid;
-  request.instances = report_instances;
+  request.instances = std::move(report_instances);
   request.device_observer_uid = sr::DeviceObserverUid(config_.ae_title);
   request.created_at = std::chrono::system_clock::now();
   Result<sr::BuiltReport> built = sr::BuildReport(request, result, template_, algorithm_);
@@ -238,11 +352,99 @@ StudyOutcome StudyWorker::Process(const std::string& orthanc_id) const {
     outcome.outcome = "nothing_to_report";
     return outcome;
   }
+  outcome.sr_sop_instance_uid = built->uids.sop_instance_uid;  // the instances read may differ from the tag list
   if (!built->validation.ok()) return Fail(outcome, "SR failed validation: " + built->validation.message());
-  if (!RestPost("/instances", built->document.bytes)) return Fail(outcome, "Orthanc refused the SR");
+  const std::optional<Poco::JSON::Object::Ptr> stored = ParseObject(RestPost("/instances", built->document.bytes));
+  if (!stored) return Fail(outcome, "Orthanc refused the SR");
+  outcome.sr_orthanc_id = (*stored)->optValue<std::string>("ID", "");
   outcome.outcome = "stored";
-  // TODO: forward to config_.forward_to_modalities (POST /modalities/{name}/store).
   return outcome;
+}
+
+void StudyWorker::StartForwards(StudyOutcome* outcome) {
+  for (const std::string& modality : config_.forward_to_modalities) {
+    Poco::JSON::Object request;
+    Poco::JSON::Array resources;
+    resources.add(outcome->sr_orthanc_id);
+    request.set("Resources", resources);
+    request.set("Synchronous", false);
+    const std::optional<Poco::JSON::Object::Ptr> answer =
+        ParseObject(RestPost("/modalities/" + modality + "/store", ToJson(request)));
+    const std::string job_id = answer ? (*answer)->optValue<std::string>("ID", "") : "";
+    if (job_id.empty()) {
+      outcome->detail += (outcome->detail.empty() ? "" : "; ") + std::string("forward to ") + modality +
+                         " could not be started";
+      continue;
+    }
+    std::lock_guard lock(mutex_);
+    ForwardJob job;
+    job.job_id = job_id;
+    job.modality = modality;
+    job.sr_orthanc_id = outcome->sr_orthanc_id;
+    job.state = "Pending";
+    job.next_check = std::chrono::steady_clock::now() + kJobPollInterval;
+    forwards_.push_back(std::move(job));
+  }
+}
+
+void StudyWorker::CheckForwards() {
+  std::vector<ForwardJob> due;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    for (const ForwardJob& job : forwards_) {
+      if (job.next_check <= now) due.push_back(job);
+    }
+  }
+  for (ForwardJob& job : due) {
+    const std::optional<Poco::JSON::Object::Ptr> info = ParseObject(RestGet("/jobs/" + job.job_id));
+    bool finished = false;
+    bool succeeded = false;
+    if (!info) {
+      LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + ": Orthanc no longer knows job " +
+               job.job_id);
+      finished = true;
+    } else {
+      job.state = (*info)->optValue<std::string>("State", "");
+      if (job.state == "Success") {
+        finished = succeeded = true;
+        LogWarning("SR " + job.sr_orthanc_id + " forwarded to " + job.modality);
+      } else if (job.state == "Failure" && job.attempts >= config_.forward_max_attempts) {
+        finished = true;
+        LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + " failed " +
+                 std::to_string(job.attempts) + " times; giving up (Orthanc job " + job.job_id +
+                 " can be resubmitted from /jobs)");
+      } else if (job.state == "Failure" && !job.waiting) {
+        job.waiting = true;  // resubmitted once the retry interval has passed
+        LogWarning("forward of SR " + job.sr_orthanc_id + " to " + job.modality + " failed (" +
+                   (*info)->optValue<std::string>("ErrorDescription", "no detail") + "), attempt " +
+                   std::to_string(job.attempts) + "; retrying in " +
+                   std::to_string(config_.forward_retry_seconds) + " s");
+      } else if (job.state == "Failure") {
+        job.waiting = false;
+        ++job.attempts;
+        if (!RestPost("/jobs/" + job.job_id + "/resubmit", "").has_value()) {
+          LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + ": cannot resubmit job " +
+                   job.job_id);
+        }
+      }
+    }
+    const auto next = job.waiting ? now + std::chrono::seconds(config_.forward_retry_seconds) : now + kJobPollInterval;
+    std::lock_guard lock(mutex_);
+    for (auto it = forwards_.begin(); it != forwards_.end(); ++it) {
+      if (it->job_id != job.job_id) continue;
+      if (finished) {
+        forwards_.erase(it);
+        (succeeded ? forwards_succeeded_ : forwards_gave_up_)++;
+      } else {
+        it->state = job.state;
+        it->attempts = job.attempts;
+        it->waiting = job.waiting;
+        it->next_check = next;
+      }
+      break;
+    }
+  }
 }
 
 }  // namespace alveo::orthanc_plugin

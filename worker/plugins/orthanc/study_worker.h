@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// The plugin's one worker thread ("alveo-orthanc"): a queue of Orthanc study IDs, each read through
-// Orthanc's REST API into a plugin-owned temp folder, filtered (study::StudyFilter), analysed
-// (analysis::AnalyzeStudy), reported (sr::BuildReport, the same UIDs as `alveo serve`) and stored
-// back into Orthanc, unless Orthanc already holds that SR (idempotent across restarts). Orthanc's
-// callbacks only Enqueue. Thread-safety: Enqueue and StatusJson from any thread.
+// The plugin's one worker thread ("alveo-orthanc", run at the configured nice value so Orthanc's
+// own ingest comes first): a queue of Orthanc study IDs. For each study it reads the instances'
+// tags through Orthanc's REST API, applies the worker's study filter and looks up the SR's derived
+// UID before any pixel data is read (a re-stabilised or non-chest study costs one tag query);
+// otherwise it reads the study into a plugin-owned temp folder, analyses it
+// (analysis::AnalyzeStudy), builds the SR (sr::BuildReport, the same UIDs as `alveo serve`) and
+// stores it into Orthanc. Optional forwards of the SR are Orthanc store jobs (they survive an
+// Orthanc restart in Orthanc's job registry) that the thread watches and resubmits after failures.
+// Orthanc's callbacks only Enqueue. Thread-safety: Enqueue and StatusJson from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/settings.h"
 #include "core/sr_template.h"
@@ -21,39 +28,77 @@
 
 namespace alveo::orthanc_plugin {
 
+enum class Trigger { kStable, kRest };
+
 struct StudyOutcome {
   std::string orthanc_id;
+  Trigger trigger = Trigger::kStable;
   std::string outcome;  // "stored", "already_present", "ignored", "nothing_to_report", "error"
   std::string detail;
   std::string sr_sop_instance_uid;
+  std::string sr_orthanc_id;
   std::string result_status;  // classifier: flagged / not_flagged / not_analysable
+  std::int64_t queued_at_ms = 0;  // Unix epoch ms: the stable event or REST call reached the plugin
+  std::int64_t started_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
 };
+
+// One SR forward: an Orthanc job storing the SR to a modality.
+struct ForwardJob {
+  std::string job_id;
+  std::string modality;
+  std::string sr_orthanc_id;
+  int attempts = 1;
+  std::string state;     // Orthanc's job state when last checked
+  bool waiting = false;  // failed; resubmitted at next_check
+  std::chrono::steady_clock::time_point next_check;
+};
+
+// Removes "<parent>/alveo-orthanc-<pid>" folders left by Orthanc processes that no longer run.
+void RemoveStaleTempFolders(const std::string& parent);
 
 class StudyWorker {
  public:
-  StudyWorker(PluginConfig config, SrTemplate tmpl, sr::AlgorithmInfo algorithm, std::string temp_root);
+  // `temp_folder` is this process's own folder (created and removed here).
+  StudyWorker(PluginConfig config, SrTemplate tmpl, sr::AlgorithmInfo algorithm, std::string temp_folder);
   ~StudyWorker();  // stops the thread after the study in progress
   StudyWorker(const StudyWorker&) = delete;
   StudyWorker& operator=(const StudyWorker&) = delete;
 
-  void Enqueue(const std::string& orthanc_study_id);
+  void Enqueue(const std::string& orthanc_study_id, Trigger trigger);
   std::string StatusJson() const;
 
  private:
+  struct Queued {
+    std::string orthanc_id;
+    Trigger trigger;
+    std::int64_t queued_at_ms;
+  };
+
+  static StudyOutcome NewOutcome(const Queued& queued);
   void Run();
-  StudyOutcome Process(const std::string& orthanc_id) const;
+  void Record(StudyOutcome outcome);
+  StudyOutcome Process(const Queued& queued) const;
+  // Starts a store job per configured modality; problems are appended to outcome->detail.
+  void StartForwards(StudyOutcome* outcome);
+  // Checks the forward jobs that are due; resubmits failed ones; drops finished ones.
+  void CheckForwards();
 
   const PluginConfig config_;
   const SrTemplate template_;
   const sr::AlgorithmInfo algorithm_;
-  const std::string temp_root_;  // prefix of each study's temp folder (<prefix>-<orthanc id>)
+  const std::string temp_folder_;
   const study::StudyFilter filter_;
+  const int analysis_threads_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::string> queue_;
+  std::deque<Queued> queue_;
   std::deque<StudyOutcome> last_;  // newest first, at most kKeptOutcomes
+  std::vector<ForwardJob> forwards_;  // only the worker thread adds or removes
   std::size_t processed_ = 0;
+  std::size_t forwards_succeeded_ = 0;
+  std::size_t forwards_gave_up_ = 0;
   bool busy_ = false;
   bool stopping_ = false;
   std::thread thread_;  // last: started after everything above is ready
