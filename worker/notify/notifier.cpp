@@ -5,14 +5,9 @@
 #include <utility>
 
 #include "core/log.h"
-#include "core/thread_name.h"
 
 namespace alveo::notify {
 namespace {
-
-// Without a due entry a thread still wakes this often (retention; a clock jump).
-constexpr auto kIdleWake = std::chrono::seconds(60);
-constexpr auto kSweepInterval = std::chrono::minutes(10);
 
 std::vector<std::string> NamesOf(const std::vector<std::unique_ptr<Channel>>& channels) {
   std::vector<std::string> names;
@@ -43,7 +38,11 @@ Notifier::Notifier(const NotifySettings& settings, std::unique_ptr<NotifyQueue> 
       queue_(std::move(queue)),
       channels_(std::move(channels)),
       channel_names_(NamesOf(channels_)),
-      clock_(clock) {}
+      clock_(clock),
+      loop_("notify", "ntf", settings.threads, settings.keep_finished_hours, clock,
+            spool::DueWorkHooks{[this](TimePoint now) { return DeliverOneDue(now); },
+                                [this] { return queue_->NextDue(); },
+                                [this](TimePoint cutoff) { return queue_->ForgetFinishedBefore(cutoff); }}) {}
 
 Notifier::~Notifier() { Stop(); }
 
@@ -66,29 +65,12 @@ void Notifier::Start() {
       << "notifications to " << names
       << (settings_.every_result ? " for every result" : " for flagged studies")
       << (counts.pending > 0 ? "; " + std::to_string(counts.pending) + " pending from before" : "");
-  for (int i = 0; i < settings_.threads; ++i) threads_.emplace_back([this, i] { Run(i); });
+  loop_.Start();
 }
 
-void Notifier::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ && threads_.empty()) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (auto& thread : threads_) {
-    if (thread.joinable()) thread.join();
-  }
-  threads_.clear();
-}
+void Notifier::Stop() { loop_.Stop(); }
 
-void Notifier::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    ++wake_generation_;
-  }
-  wake_.notify_all();
-}
+void Notifier::Wake() { loop_.Wake(); }
 
 Result<std::optional<Notification>> Notifier::Notify(const StudyManifest& manifest,
                                                      const classifier::ClassificationResult& result,
@@ -117,27 +99,11 @@ Channel* Notifier::FindChannel(const std::string& name) const {
   return it == channels_.end() ? nullptr : it->get();
 }
 
-void Notifier::Run(int index) {
-  SetCurrentThreadName("ntf-" + std::to_string(index + 1));
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    const std::uint64_t generation = wake_generation_;
-    lock.unlock();
-    if (index == 0) SweepFinished();
-    auto due = queue_->TakeDue(clock_.Now(), 1);
-    if (!due.empty()) {
-      DeliverOne(due.front());
-      lock.lock();
-      continue;
-    }
-    TimePoint until = clock_.Now() + kIdleWake;
-    if (auto next = queue_->NextDue(); next && *next < until) until = *next;
-    lock.lock();
-    // Our clock may be a test's; convert to a real wait so a fake clock never blocks forever.
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_.Now());
-    wake_.wait_for(lock, std::max(wait, std::chrono::milliseconds(1)),
-                   [&] { return stopping_ || wake_generation_ != generation; });
-  }
+bool Notifier::DeliverOneDue(TimePoint now) {
+  auto due = queue_->TakeDue(now, 1);
+  if (due.empty()) return false;
+  DeliverOne(due.front());
+  return true;
 }
 
 void Notifier::DeliverOne(const QueuedNotification& item) {
@@ -186,23 +152,6 @@ void Notifier::RecordFailure(const QueuedNotification& item, Channel* channel,
   ALVEO_LOG(kWarn, kDelivery) << Describe(item.notification) << " to " << target << ": attempt "
                               << after->attempts << " failed (" << error.ToString()
                               << "); retry in " << delay.count() << " ms";
-}
-
-void Notifier::SweepFinished() {
-  if (settings_.keep_finished_hours == 0) return;
-  const TimePoint now = clock_.Now();
-  {
-    std::lock_guard lock(mutex_);
-    if (now - last_sweep_ < kSweepInterval) return;
-    last_sweep_ = now;
-  }
-  auto removed =
-      queue_->ForgetFinishedBefore(now - std::chrono::hours(settings_.keep_finished_hours));
-  if (!removed.ok()) {
-    ALVEO_LOG(kWarn, kDelivery) << "notify retention: " << removed.status().ToString();
-  } else if (*removed > 0) {
-    ALVEO_LOG(kInfo, kDelivery) << "notify retention: forgot " << *removed << " finished entries";
-  }
 }
 
 }  // namespace alveo::notify

@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Worklist-priority notifications: decides which analysed studies notify (flagged ones, or every
 // result with notify.every_result), queues one durable entry per configured channel, and runs the
-// notification threads (ntf-N) that deliver due entries with exponential back-off, a cap and a dead
-// letter, exactly like the SR delivery service (pipeline/delivery_service.h). Sleeps until the next
-// entry is due or Notify/Wake announces work. Thread-safety: every public method is safe from any
+// notification threads (ntf-N, a spool::DueWorkLoop like the SR delivery service's) that deliver due
+// entries with exponential back-off, a cap and a dead letter. They sleep until the next entry is
+// due or Notify/Wake announces work. Thread-safety: every public method is safe from any
 // thread; Notify is called on compute threads, one version of a study at a time.
 #pragma once
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "classifier/result.h"
@@ -26,6 +23,7 @@
 #include "notify/channel.h"
 #include "notify/notification.h"
 #include "notify/notify_queue.h"
+#include "spool/due_work_loop.h"
 
 namespace alveo::notify {
 
@@ -79,10 +77,9 @@ class Notifier {
   std::size_t channel_count() const { return channels_.size(); }
 
  private:
-  void Run(int index);
+  bool DeliverOneDue(TimePoint now);
   void DeliverOne(const QueuedNotification& item);
   void RecordFailure(const QueuedNotification& item, Channel* channel, const Status& error);
-  void SweepFinished();
   Channel* FindChannel(const std::string& name) const;
 
   const NotifySettings& settings_;
@@ -91,13 +88,7 @@ class Notifier {
   const std::vector<std::string> channel_names_;
   const Clock& clock_;
   std::array<NotifyCounters, static_cast<std::size_t>(ChannelKind::kCount)> counters_;
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::uint64_t wake_generation_ = 0;  // guarded by mutex_
-  bool stopping_ = false;              // guarded by mutex_
-  TimePoint last_sweep_{};             // guarded by mutex_
-  std::vector<std::thread> threads_;
+  spool::DueWorkLoop loop_;  // last: its threads stop before the members above go
 };
 
 }  // namespace alveo::notify

@@ -2,15 +2,9 @@
 #include "pipeline/delivery_service.h"
 
 #include "core/log.h"
-#include "core/thread_name.h"
 
 namespace alveo::pipeline {
 namespace {
-
-// Without a due entry a thread still wakes this often (retention of finished entries; a clock
-// jump).
-constexpr auto kIdleWake = std::chrono::seconds(60);
-constexpr auto kSweepInterval = std::chrono::minutes(10);
 
 std::string Describe(const spool::OutboxEntry& entry) {
   return entry.destination + " (" + entry.address.ae_title + "@" + entry.address.host + ":" +
@@ -21,7 +15,14 @@ std::string Describe(const spool::OutboxEntry& entry) {
 
 DeliveryService::DeliveryService(const DeliverySettings& settings, spool::Outbox& outbox, DicomSender& sender,
                                  const Clock& clock)
-    : settings_(settings), outbox_(outbox), sender_(sender), clock_(clock) {}
+    : settings_(settings),
+      outbox_(outbox),
+      sender_(sender),
+      clock_(clock),
+      loop_("outbox", "out", settings.threads, settings.keep_finished_hours, clock,
+            spool::DueWorkHooks{[this](TimePoint now) { return DeliverOneDue(now); },
+                                [this] { return outbox_.NextDue(); },
+                                [this](TimePoint cutoff) { return outbox_.ForgetFinishedBefore(cutoff); }}) {}
 
 DeliveryService::~DeliveryService() { Stop(); }
 
@@ -30,53 +31,18 @@ void DeliveryService::Start() {
   if (counts.pending > 0) {
     ALVEO_LOG(kInfo, kDelivery) << counts.pending << " SR deliveries pending from before; resuming";
   }
-  for (int i = 0; i < settings_.threads; ++i) {
-    threads_.emplace_back([this, i] { Run(i); });
-  }
+  loop_.Start();
 }
 
-void DeliveryService::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ && threads_.empty()) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (auto& thread : threads_) {
-    if (thread.joinable()) thread.join();
-  }
-  threads_.clear();
-}
+void DeliveryService::Stop() { loop_.Stop(); }
 
-void DeliveryService::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    ++wake_generation_;
-  }
-  wake_.notify_all();
-}
+void DeliveryService::Wake() { loop_.Wake(); }
 
-void DeliveryService::Run(int index) {
-  SetCurrentThreadName("out-" + std::to_string(index + 1));
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    const std::uint64_t generation = wake_generation_;
-    lock.unlock();
-    if (index == 0) SweepFinished();
-    auto due = outbox_.TakeDue(clock_.Now(), 1);
-    if (!due.empty()) {
-      DeliverOne(due.front());
-      lock.lock();
-      continue;
-    }
-    TimePoint until = clock_.Now() + kIdleWake;
-    if (auto next = outbox_.NextDue(); next && *next < until) until = *next;
-    lock.lock();
-    // Our clock may be a test's; convert to a real wait so a fake clock never blocks forever.
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_.Now());
-    wake_.wait_for(lock, std::max(wait, std::chrono::milliseconds(1)),
-                   [&] { return stopping_ || wake_generation_ != generation; });
-  }
+bool DeliveryService::DeliverOneDue(TimePoint now) {
+  auto due = outbox_.TakeDue(now, 1);
+  if (due.empty()) return false;
+  DeliverOne(due.front());
+  return true;
 }
 
 void DeliveryService::DeliverOne(const spool::OutboxEntry& entry) {
@@ -109,22 +75,6 @@ void DeliveryService::DeliverOne(const spool::OutboxEntry& entry) {
     ALVEO_LOG(kWarn, kDelivery) << "SR " << entry.sop_instance_uid << " to " << Describe(entry) << ": attempt "
                                 << after->attempts << " failed (" << sent.ToString() << "); retry in "
                                 << delay.count() << " ms";
-  }
-}
-
-void DeliveryService::SweepFinished() {
-  if (settings_.keep_finished_hours == 0) return;
-  const TimePoint now = clock_.Now();
-  {
-    std::lock_guard lock(mutex_);
-    if (now - last_sweep_ < kSweepInterval) return;
-    last_sweep_ = now;
-  }
-  auto removed = outbox_.ForgetFinishedBefore(now - std::chrono::hours(settings_.keep_finished_hours));
-  if (!removed.ok()) {
-    ALVEO_LOG(kWarn, kDelivery) << "outbox retention: " << removed.status().ToString();
-  } else if (*removed > 0) {
-    ALVEO_LOG(kInfo, kDelivery) << "outbox retention: forgot " << *removed << " finished entries";
   }
 }
 

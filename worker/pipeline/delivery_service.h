@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Drives the durable outbox: delivery threads (out-N) take due entries, send each SR file through
 // the DicomSender port and report the outcome, so retries, back-off and the dead letter follow the
-// outbox's policy. Sleeps until the next entry is due or Wake() announces new work. Knows nothing
+// outbox's policy; the threads are a spool::DueWorkLoop (sleep until due or Wake()). Knows nothing
 // about DCMTK (the sender is a port) or about studies. Thread-safety: every public method is safe
 // from any thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <string>
-#include <thread>
-#include <vector>
 
 #include "core/clock.h"
 #include "core/ports.h"
 #include "core/settings.h"
+#include "spool/due_work_loop.h"
 #include "spool/outbox.h"
 
 namespace alveo::pipeline {
@@ -45,22 +41,15 @@ class DeliveryService {
   const DeliveryCounters& counters() const { return counters_; }
 
  private:
-  void Run(int index);
+  bool DeliverOneDue(TimePoint now);
   void DeliverOne(const spool::OutboxEntry& entry);
-  void SweepFinished();
 
   const DeliverySettings& settings_;
   spool::Outbox& outbox_;
   DicomSender& sender_;
   const Clock& clock_;
   DeliveryCounters counters_;
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::uint64_t wake_generation_ = 0;  // guarded by mutex_
-  bool stopping_ = false;              // guarded by mutex_
-  TimePoint last_sweep_{};             // guarded by mutex_
-  std::vector<std::thread> threads_;
+  spool::DueWorkLoop loop_;  // last: its threads stop before the members above go
 };
 
 }  // namespace alveo::pipeline
