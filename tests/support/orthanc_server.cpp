@@ -21,10 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A JSON array of the plugin paths.
-std::string PluginList(const std::vector<std::string>& plugins) {
+// A JSON array of strings (plugin or Lua script paths).
+std::string JsonStringList(const std::vector<std::string>& items) {
   std::string list = "[";
-  for (const std::string& plugin : plugins) list += (list.size() > 1 ? ", " : "") + JsonQuote(plugin);
+  for (const std::string& item : items) list += (list.size() > 1 ? ", " : "") + JsonQuote(item);
   return list + "]";
 }
 
@@ -78,8 +78,8 @@ std::string OrthancServer::ConfigJson(int dicom_port, int http_port) const {
        << "  \"Name\": " << JsonQuote(name_) << ",\n"
        << "  \"StorageDirectory\": " << JsonQuote(work_->Path("storage")) << ",\n"
        << "  \"IndexDirectory\": " << JsonQuote(work_->Path("index")) << ",\n"
-       << "  \"Plugins\": " << PluginList(options_.plugins) << ",\n"
-       << "  \"LuaScripts\": [],\n"
+       << "  \"Plugins\": " << JsonStringList(options_.plugins) << ",\n"
+       << "  \"LuaScripts\": " << JsonStringList(options_.lua_scripts) << ",\n"
        << "  \"HttpServerEnabled\": true,\n"
        << "  \"HttpPort\": " << http_port << ",\n"
        << "  \"RemoteAccessAllowed\": false,\n"

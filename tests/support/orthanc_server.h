@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs the real Orthanc binary (Debian package `orthanc`, /usr/sbin/Orthanc) as a PACS for an
 // end-to-end test: a generated JSON configuration, its own storage and index folders in a temp dir,
-// DICOM and HTTP ports chosen at run time, the plugins the test names (none by default), no authentication, REST access from loopback
-// only. Helpers read its REST API as JSON. Thread-safety: owned and driven by one test thread; the
-// Orthanc process is killed when the object is destroyed.
+// DICOM and HTTP ports chosen at run time, the plugins and Lua scripts the test names (none by
+// default), no authentication, REST access from loopback only. Helpers read its REST API as JSON.
+// Thread-safety: owned and driven by one test thread; the Orthanc process is killed when the object
+// is destroyed.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,8 @@ struct OrthancServerOptions {
   std::string extra_config;
   // Shared libraries listed in "Plugins" (absolute paths); empty: no plugins.
   std::vector<std::string> plugins;
+  // Lua scripts listed in "LuaScripts" (absolute paths); empty: none.
+  std::vector<std::string> lua_scripts;
   // Attempts with fresh ports when Orthanc exits during start-up (a port was taken meanwhile).
   int start_attempts = 5;
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(60);

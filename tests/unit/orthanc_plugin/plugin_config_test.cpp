@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace alveo::orthanc_plugin {
@@ -82,6 +84,16 @@ TEST(PluginConfigTest, NotAnObject) {
   EXPECT_TRUE(HasError(ParsePluginConfig(R"({"Alveo": [1]})"), "must be a JSON object"));
   EXPECT_TRUE(HasError(ParsePluginConfig(R"({"Alveo": {"StudyFilter": 3}})"), "Alveo.StudyFilter must be a JSON object"));
   EXPECT_FALSE(ParsePluginConfig("not json").errors.empty());
+}
+
+// The sample configuration shipped in deploy/orthanc loads without an error.
+TEST(PluginConfigTest, ShippedSampleIsValid) {
+  std::ifstream file(std::string(ALVEO_SOURCE_DIR) + "/deploy/orthanc/orthanc.json");
+  ASSERT_TRUE(file) << "deploy/orthanc/orthanc.json missing";
+  std::ostringstream text;
+  text << file.rdbuf();
+  const ParsedConfig parsed = ParsePluginConfig(text.str());
+  EXPECT_TRUE(parsed.errors.empty()) << Errors(parsed);
 }
 
 }  // namespace
