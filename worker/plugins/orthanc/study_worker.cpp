@@ -202,6 +202,9 @@ std::string StudyWorker::StatusJson() const {
     item.set("queued_at_ms", outcome.queued_at_ms);
     item.set("started_at_ms", outcome.started_at_ms);
     item.set("finished_at_ms", outcome.finished_at_ms);
+    item.set("read_ms", outcome.read_ms);
+    item.set("analysis_ms", outcome.analysis_ms);
+    item.set("report_ms", outcome.report_ms);
     results.add(item);
   }
   status.set("last_results", results);
@@ -314,6 +317,7 @@ StudyOutcome StudyWorker::Process(const Queued& queued) const {
   // 2. The instances as files: the analysis decodes them, BuildReport reads the source instance and
   //    the image library.
   const ScopedFolder folder(fs::path(temp_folder_) / orthanc_id);
+  std::int64_t phase_start = NowMs();
   std::vector<sr::ReportInstance> report_instances;
   report_instances.reserve(instance_ids.size());
   for (const std::string& instance_id : instance_ids) {
@@ -331,6 +335,8 @@ StudyOutcome StudyWorker::Process(const Queued& queued) const {
   }
   if (report_instances.empty()) return Fail(outcome, "the study's instances were deleted while it was read");
 
+  outcome.read_ms = NowMs() - phase_start;
+  phase_start = NowMs();
   std::vector<analysis::AnalysisInstance> inputs;
   inputs.reserve(report_instances.size());
   for (const sr::ReportInstance& instance : report_instances) {
@@ -340,6 +346,8 @@ StudyOutcome StudyWorker::Process(const Queued& queued) const {
   options.decode_threads = analysis_threads_;
   const classifier::ClassificationResult result = analysis::AnalyzeStudy(study_uid, inputs, options);
   outcome.result_status = std::string(classifier::StatusName(result.status));
+  outcome.analysis_ms = NowMs() - phase_start;
+  phase_start = NowMs();
 
   sr::ReportRequest request;
   request.study_instance_uid = study_uid;
@@ -358,6 +366,7 @@ StudyOutcome StudyWorker::Process(const Queued& queued) const {
   if (!stored) return Fail(outcome, "Orthanc refused the SR");
   outcome.sr_orthanc_id = (*stored)->optValue<std::string>("ID", "");
   outcome.outcome = "stored";
+  outcome.report_ms = NowMs() - phase_start;
   return outcome;
 }
 

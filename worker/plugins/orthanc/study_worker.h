@@ -41,6 +41,9 @@ struct StudyOutcome {
   std::int64_t queued_at_ms = 0;  // Unix epoch ms: the stable event or REST call reached the plugin
   std::int64_t started_at_ms = 0;
   std::int64_t finished_at_ms = 0;
+  std::int64_t read_ms = 0;      // reading the instances out of Orthanc into the temp folder
+  std::int64_t analysis_ms = 0;  // decode + classifier
+  std::int64_t report_ms = 0;    // SR build, validation and storing into Orthanc
 };
 
 // One SR forward: an Orthanc job storing the SR to a modality.
