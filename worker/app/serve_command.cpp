@@ -127,6 +127,8 @@ int Serve(const Settings& settings, const SrTemplate& sr_template, const std::st
   AnalysisProcessor processor(**spool, settings.report.enabled ? &publisher : nullptr,
                               notifier->get());
   pipeline::StudyPipeline pipeline(settings, **spool, processor, clock);
+  // An SR waiting for a destination lives in its study's folder: retention waits for it.
+  pipeline.HoldRetentionWhile([outbox = outbox->get()](const std::string& key) { return outbox->HasPendingFor(key); });
   delivery.Start();
   if (*notifier) (*notifier)->Start();
   pipeline.Start(std::move(recovered));

@@ -333,6 +333,10 @@ std::optional<StudySummary> StudyPipeline::FindStudy(const std::string& uid_or_k
   return entry->summary;
 }
 
+void StudyPipeline::HoldRetentionWhile(std::function<bool(const std::string& study_key)> in_use) {
+  retention_hold_ = std::move(in_use);
+}
+
 void StudyPipeline::ScheduleRetention() {
   if (settings_.spool.retention_hours <= 0) return;
   if (!impl_->retention_timer) impl_->retention_timer = std::make_unique<asio::steady_timer>(impl_->io);
@@ -358,6 +362,10 @@ void StudyPipeline::SweepRetention() {
       if (!done || !summary.processed_at || *summary.processed_at > cutoff) return;
       const std::size_t count = entry->state.instance_count();
       asio::post(impl_->compute, [this, entry, count, key = summary.study_key] {
+        if (retention_hold_ && retention_hold_(key)) {
+          ALVEO_LOG(kInfo, kSpool) << "retention: study " << key << " kept: an SR delivery is still pending";
+          return;
+        }
         auto removed = spool_.RemoveStudyIfUnchanged(key, count);
         if (!removed.ok()) {
           ALVEO_LOG(kError, kSpool) << "retention: cannot delete study " << key << ": " << removed.status().ToString();

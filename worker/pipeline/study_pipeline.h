@@ -45,6 +45,10 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog, public Stu
   StudyPipeline(const StudyPipeline&) = delete;
   StudyPipeline& operator=(const StudyPipeline&) = delete;
 
+  // Retention keeps a study whose folder is still needed (`in_use(study_key)` true: an SR delivery
+  // is pending) and tries again at the next sweep. Set before Start(); called on compute threads.
+  void HoldRetentionWhile(std::function<bool(const std::string& study_key)> in_use);
+
   // Restores the recovered studies (re-arming timers, re-queueing complete-but-unprocessed
   // versions) and starts the io and compute threads.
   void Start(std::vector<RecoveredStudy> recovered);
@@ -89,6 +93,7 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog, public Stu
   study::StudyFilter filter_;
   std::unique_ptr<Impl> impl_;
   PipelineCounters counters_;
+  std::function<bool(const std::string&)> retention_hold_;  // set before Start(), then read-only
   std::atomic<bool> stopped_{false};
 
   mutable std::mutex registry_mutex_;

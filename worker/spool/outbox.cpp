@@ -443,6 +443,14 @@ OutboxCounts Outbox::Counts() const {
   return counts;
 }
 
+bool Outbox::HasPendingFor(const std::string& study_key) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, entry] : entries_) {
+    if (entry.state == OutboxState::kPending && entry.study_key == study_key) return true;
+  }
+  return false;
+}
+
 Status Outbox::Forget(const std::string& id) {
   std::lock_guard lock(mutex_);
   return ForgetLocked(id);

@@ -127,6 +127,9 @@ class Outbox {
   std::vector<OutboxEntry> List() const;
   std::optional<OutboxEntry> Find(const std::string& id) const;
   OutboxCounts Counts() const;
+  // Some entry of this study is still pending (in flight or waiting for its next attempt): its SR
+  // file must stay (study retention asks this before deleting the study's folder).
+  bool HasPendingFor(const std::string& study_key) const;
 
   // Deletes a delivered or dead entry (kInvalidArgument while pending, kNotFound if unknown).
   Status Forget(const std::string& id);

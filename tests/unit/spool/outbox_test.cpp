@@ -461,6 +461,20 @@ TEST_F(OutboxTest, RetentionRemovesOnlyFinishedEntriesOlderThanTheCutoff) {
   EXPECT_FALSE(outbox_->Find(old_delivered));
 }
 
+TEST_F(OutboxTest, AStudyIsBusyWhileOneOfItsEntriesIsPending) {
+  EXPECT_FALSE(outbox_->HasPendingFor("study-key"));
+  const std::string first = Enqueue("2.25.1");
+  const std::string second = Enqueue("2.25.2");
+  EXPECT_TRUE(outbox_->HasPendingFor("study-key"));
+  EXPECT_FALSE(outbox_->HasPendingFor("other-study"));
+  ASSERT_EQ(outbox_->TakeDue(At(0), 2).size(), 2u);
+  EXPECT_TRUE(outbox_->HasPendingFor("study-key"));  // in flight
+  ASSERT_TRUE(outbox_->ReportDelivered(first, At(1)).ok());
+  EXPECT_TRUE(outbox_->HasPendingFor("study-key"));
+  ASSERT_TRUE(outbox_->ReportFailed(second, Status::Error(ErrorCode::kPeerRejected, "no"), At(2)).ok());
+  EXPECT_FALSE(outbox_->HasPendingFor("study-key"));  // delivered and dead: nothing holds the files
+}
+
 TEST_F(OutboxTest, ForgetDeletesOnlyFinishedEntries) {
   const std::string id = Enqueue("2.25.1");
   EXPECT_EQ(outbox_->Forget(id).code(), ErrorCode::kInvalidArgument);
