@@ -140,4 +140,25 @@ Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args
   return phantom;
 }
 
+void StoreAll(int port, const std::string& called_ae, const std::vector<std::string>& files) {
+  StorescuOptions options;
+  options.ae.called_ae = called_ae;
+  const ToolResult sent = RunStorescu(port, files, options);
+  ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
+  ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stdout_text + "\n" + sent.stderr_text)), files.size())
+      << sent.Describe();
+}
+
+JsonValue OrthancJson(const OrthancServer& orthanc, const std::string& path) {
+  return orthanc.GetJson(path).value_or(JsonValue());
+}
+
+std::string OrthancStudyId(const OrthancServer& orthanc, const std::string& study_uid) {
+  const HttpResponse found =
+      HttpRequest("POST", orthanc.http_port(), "/tools/lookup", study_uid, {{"Content-Type", "text/plain"}});
+  if (found.status != 200) return "";
+  const JsonValue hits = ParseJson(found.body);
+  return hits.Size() == 1 ? hits.At(0)["ID"].AsString() : "";
+}
+
 }  // namespace alveo::testing

@@ -11,6 +11,7 @@
 
 #include "support/alveo_server.h"
 #include "support/http_client.h"
+#include "support/orthanc_server.h"
 
 namespace alveo::testing {
 
@@ -52,5 +53,14 @@ struct Phantom {
   std::string study_uid;
 };
 Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args);
+
+// storescu of every file to 127.0.0.1:port (called AE `called_ae`); the test fails unless each one is
+// answered Success. Use with ASSERT_NO_FATAL_FAILURE.
+void StoreAll(int port, const std::string& called_ae, const std::vector<std::string>& files);
+
+// Orthanc's REST answer at `path` as JSON; a null value when it is not a 200 with JSON.
+JsonValue OrthancJson(const OrthancServer& orthanc, const std::string& path);
+// Orthanc's ID of the study with this Study Instance UID ("" if unknown).
+std::string OrthancStudyId(const OrthancServer& orthanc, const std::string& study_uid);
 
 }  // namespace alveo::testing

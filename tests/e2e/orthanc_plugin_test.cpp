@@ -36,34 +36,10 @@ constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 constexpr auto kTimeout = seconds(180);
 constexpr auto kPoll = milliseconds(200);
 
-void Store(const OrthancServer& orthanc, const std::vector<std::string>& files) {
-  StorescuOptions options;
-  options.ae.called_ae = orthanc.ae_title();
-  const ToolResult sent = RunStorescu(orthanc.dicom_port(), files, options);
-  ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
-  ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stdout_text + "\n" + sent.stderr_text)), files.size())
-      << sent.Describe();
-}
-
-JsonValue Json(const OrthancServer& orthanc, const std::string& path) {
-  std::string error;
-  std::optional<JsonValue> json = orthanc.GetJson(path, &error);
-  return json.value_or(JsonValue());
-}
-
-// Orthanc's ID of the study with this Study Instance UID ("" if unknown).
-std::string StudyId(const OrthancServer& orthanc, const std::string& study_uid) {
-  const HttpResponse found = HttpRequest("POST", orthanc.http_port(), "/tools/lookup", study_uid,
-                                         {{"Content-Type", "text/plain"}});
-  if (found.status != 200) return "";
-  const JsonValue hits = ParseJson(found.body);
-  return hits.Size() == 1 ? hits.At(0)["ID"].AsString() : "";
-}
-
 // IDs of the study's series whose Modality is SR.
 std::vector<std::string> SrSeries(const OrthancServer& orthanc, const std::string& study_id) {
   std::vector<std::string> ids;
-  const JsonValue series = Json(orthanc, "/studies/" + study_id + "/series");
+  const JsonValue series = OrthancJson(orthanc, "/studies/" + study_id + "/series");
   for (std::size_t i = 0; i < series.Size(); ++i) {
     if (series.At(i)["MainDicomTags"]["Modality"].AsString() == "SR") ids.push_back(series.At(i)["ID"].AsString());
   }
@@ -74,7 +50,7 @@ std::vector<std::string> SrSeries(const OrthancServer& orthanc, const std::strin
 // again later, so a "stored" may be followed by an "already_present" for the same study.
 std::vector<JsonValue> Results(const OrthancServer& orthanc, const std::string& study_id) {
   std::vector<JsonValue> found;
-  const JsonValue results = Json(orthanc, "/alveo/status")["last_results"];
+  const JsonValue results = OrthancJson(orthanc, "/alveo/status")["last_results"];
   for (std::size_t i = 0; i < results.Size(); ++i) {
     if (results.At(i)["orthanc_id"].AsString() == study_id) found.push_back(results.At(i));
   }
@@ -115,11 +91,11 @@ StoredSr OnlySr(const OrthancServer& orthanc, const std::string& study_id) {
   const std::vector<std::string> sr_series = SrSeries(orthanc, study_id);
   EXPECT_EQ(sr_series.size(), 1u);
   if (sr_series.size() != 1) return {};
-  const JsonValue sr_instances = Json(orthanc, "/series/" + sr_series[0] + "/instances");
+  const JsonValue sr_instances = OrthancJson(orthanc, "/series/" + sr_series[0] + "/instances");
   EXPECT_EQ(sr_instances.Size(), 1u) << sr_instances.ToString();
   if (sr_instances.Size() != 1) return {};
   const std::string id = sr_instances.At(0)["ID"].AsString();
-  return {id, Json(orthanc, "/instances/" + id + "/tags?simplify")};
+  return {id, OrthancJson(orthanc, "/instances/" + id + "/tags?simplify")};
 }
 
 // A flagged chest CT and a normal chest radiograph each get one valid SR in their Orthanc study, an
@@ -147,16 +123,16 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
                             "ForwardRetrySeconds": 1})";
   OrthancServer orthanc(options);
   ASSERT_TRUE(orthanc.Start()) << orthanc.error();
-  const JsonValue status = Json(orthanc, "/alveo/status");
+  const JsonValue status = OrthancJson(orthanc, "/alveo/status");
   ASSERT_TRUE(status["version"].IsString()) << "the plugin did not answer /alveo/status";
   EXPECT_EQ(status["queue_length"].AsInt(), 0);
 
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, chest.files));
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, film.files));
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, abdomen.files));
-  const std::string chest_id = StudyId(orthanc, chest.study_uid);
-  const std::string film_id = StudyId(orthanc, film.study_uid);
-  const std::string abdomen_id = StudyId(orthanc, abdomen.study_uid);
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), chest.files));
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), film.files));
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), abdomen.files));
+  const std::string chest_id = OrthancStudyId(orthanc, chest.study_uid);
+  const std::string film_id = OrthancStudyId(orthanc, film.study_uid);
+  const std::string abdomen_id = OrthancStudyId(orthanc, abdomen.study_uid);
   ASSERT_FALSE(chest_id.empty());
   ASSERT_FALSE(film_id.empty());
   ASSERT_FALSE(abdomen_id.empty());
@@ -168,17 +144,17 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
                !LastOutcome(orthanc, abdomen_id).empty();
       },
       kTimeout, kPoll);
-  ASSERT_TRUE(settled) << "plugin status: " << Json(orthanc, "/alveo/status").ToString();
+  ASSERT_TRUE(settled) << "plugin status: " << OrthancJson(orthanc, "/alveo/status").ToString();
   const JsonValue chest_result = ResultWithOutcome(orthanc, chest_id, "stored");
   const JsonValue film_result = ResultWithOutcome(orthanc, film_id, "stored");
-  ASSERT_FALSE(chest_result.IsNull()) << Json(orthanc, "/alveo/status").ToString();
-  ASSERT_FALSE(film_result.IsNull()) << Json(orthanc, "/alveo/status").ToString();
+  ASSERT_FALSE(chest_result.IsNull()) << OrthancJson(orthanc, "/alveo/status").ToString();
+  ASSERT_FALSE(film_result.IsNull()) << OrthancJson(orthanc, "/alveo/status").ToString();
   EXPECT_EQ(chest_result["result_status"].AsString(), "flagged");
   EXPECT_EQ(chest_result["trigger"].AsString(), "stable");
   EXPECT_GE(chest_result["finished_at_ms"].AsInt(), chest_result["queued_at_ms"].AsInt());
   EXPECT_EQ(film_result["result_status"].AsString(), "not_flagged");
   for (const std::string& id : {chest_id, film_id}) {
-    EXPECT_TRUE(ResultWithOutcome(orthanc, id, "error").IsNull()) << Json(orthanc, "/alveo/status").ToString();
+    EXPECT_TRUE(ResultWithOutcome(orthanc, id, "error").IsNull()) << OrthancJson(orthanc, "/alveo/status").ToString();
   }
   EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
   EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
@@ -198,20 +174,20 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
 
   // The forward target is down: Orthanc's store job fails and the plugin holds it for a retry.
   const auto forward_failed = [&] {
-    const JsonValue pending = Json(orthanc, "/alveo/status")["forwards"]["pending"];
+    const JsonValue pending = OrthancJson(orthanc, "/alveo/status")["forwards"]["pending"];
     for (std::size_t i = 0; i < pending.Size(); ++i) {
       if (pending.At(i)["state"].AsString() == "Failure") return true;
     }
     return false;
   };
-  ASSERT_TRUE(WaitUntil(forward_failed, kTimeout, kPoll)) << Json(orthanc, "/alveo/status").ToString();
+  ASSERT_TRUE(WaitUntil(forward_failed, kTimeout, kPoll)) << OrthancJson(orthanc, "/alveo/status").ToString();
   StorescpOptions pacs_options;
   pacs_options.port = forward_port;
   std::string pacs_error;
   const std::unique_ptr<StorescpPacs> pacs =
       StorescpPacs::Start(work.MakeDir("pacs"), work.MakeDir("pacs-logs"), pacs_options, &pacs_error);
   ASSERT_TRUE(pacs) << pacs_error;
-  ASSERT_TRUE(pacs->WaitForStored(2, kTimeout)) << Json(orthanc, "/alveo/status").ToString();
+  ASSERT_TRUE(pacs->WaitForStored(2, kTimeout)) << OrthancJson(orthanc, "/alveo/status").ToString();
   std::vector<std::string> forwarded;
   for (const std::string& file : pacs->StoredFiles()) {
     forwarded.push_back(DicomTagValue(file, "SOPInstanceUID").value_or(""));
@@ -221,21 +197,21 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
                                     film_result["sr_sop_instance_uid"].AsString()};
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(forwarded, expected);
-  ASSERT_TRUE(WaitUntil([&] { return Json(orthanc, "/alveo/status")["forwards"]["succeeded"].AsInt() == 2; },
+  ASSERT_TRUE(WaitUntil([&] { return OrthancJson(orthanc, "/alveo/status")["forwards"]["succeeded"].AsInt() == 2; },
                         kTimeout, kPoll))
-      << Json(orthanc, "/alveo/status").ToString();
-  EXPECT_EQ(Json(orthanc, "/alveo/status")["forwards"]["pending"].Size(), 0u);
+      << OrthancJson(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(OrthancJson(orthanc, "/alveo/status")["forwards"]["pending"].Size(), 0u);
 
   // Same storage, new process: an explicit re-analysis finds the derived SR UID already stored.
-  const std::size_t instances_before = Json(orthanc, "/studies/" + chest_id + "/instances").Size();
+  const std::size_t instances_before = OrthancJson(orthanc, "/studies/" + chest_id + "/instances").Size();
   ASSERT_EQ(orthanc.Stop(), 0);
   ASSERT_TRUE(orthanc.Start()) << orthanc.error();
   const HttpResponse queued = HttpRequest("POST", orthanc.http_port(), "/alveo/studies/" + chest_id + "/analyze", "{}");
   ASSERT_EQ(queued.status, 200) << queued.Describe();
   ASSERT_TRUE(WaitUntil([&] { return !LastOutcome(orthanc, chest_id).empty(); }, kTimeout, kPoll))
-      << Json(orthanc, "/alveo/status").ToString();
-  EXPECT_EQ(LastOutcome(orthanc, chest_id), "already_present") << Json(orthanc, "/alveo/status").ToString();
-  EXPECT_EQ(Json(orthanc, "/studies/" + chest_id + "/instances").Size(), instances_before);
+      << OrthancJson(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(LastOutcome(orthanc, chest_id), "already_present") << OrthancJson(orthanc, "/alveo/status").ToString();
+  EXPECT_EQ(OrthancJson(orthanc, "/studies/" + chest_id + "/instances").Size(), instances_before);
   EXPECT_EQ(SrSeries(orthanc, chest_id).size(), 1u);
 
   const HttpResponse missing = HttpRequest("POST", orthanc.http_port(), "/alveo/studies/0000-none/analyze", "{}");

@@ -45,34 +45,11 @@ constexpr auto kPoll = milliseconds(200);
 constexpr std::size_t kChestSlices = 40;
 constexpr std::size_t kAbdomenSlices = 8;
 
-void Store(const OrthancServer& orthanc, const std::vector<std::string>& files) {
-  StorescuOptions options;
-  options.ae.called_ae = orthanc.ae_title();
-  const ToolResult sent = RunStorescu(orthanc.dicom_port(), files, options);
-  ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
-  ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stdout_text + "\n" + sent.stderr_text)),
-            files.size())
-      << sent.Describe();
-}
-
-JsonValue Json(const OrthancServer& orthanc, const std::string& path) {
-  return orthanc.GetJson(path).value_or(JsonValue());
-}
-
-// Orthanc's ID of the study with this Study Instance UID ("" if unknown).
-std::string StudyId(const OrthancServer& orthanc, const std::string& study_uid) {
-  const HttpResponse found = HttpRequest("POST", orthanc.http_port(), "/tools/lookup", study_uid,
-                                         {{"Content-Type", "text/plain"}});
-  if (found.status != 200) return "";
-  const JsonValue hits = ParseJson(found.body);
-  return hits.Size() == 1 ? hits.At(0)["ID"].AsString() : "";
-}
-
 // The study's series (expanded: MainDicomTags, Instances) with this Modality.
 std::vector<JsonValue> SeriesWithModality(const OrthancServer& orthanc, const std::string& study_id,
                                           const std::string& modality) {
   std::vector<JsonValue> found;
-  const JsonValue series = Json(orthanc, "/studies/" + study_id + "/series");
+  const JsonValue series = OrthancJson(orthanc, "/studies/" + study_id + "/series");
   for (std::size_t i = 0; i < series.Size(); ++i) {
     if (series.At(i)["MainDicomTags"]["Modality"].AsString() == modality)
       found.push_back(series.At(i));
@@ -86,7 +63,7 @@ std::vector<JsonValue> Changes(const OrthancServer& orthanc) {
   std::int64_t since = 0;
   for (int page = 0; page < 1000; ++page) {
     const JsonValue answer =
-        Json(orthanc, "/changes?since=" + std::to_string(since) + "&limit=1000");
+        OrthancJson(orthanc, "/changes?since=" + std::to_string(since) + "&limit=1000");
     const JsonValue changes = answer["Changes"];
     for (std::size_t i = 0; i < changes.Size(); ++i) all.push_back(changes.At(i));
     if (!answer["Done"].IsBool() || answer["Done"].AsBool() || changes.Size() == 0) break;
@@ -124,7 +101,7 @@ void RegisterAlveo(const OrthancServer& orthanc, const AlveoServer& alveo) {
 // The DicomModalityStore jobs of the current Orthanc run.
 std::vector<JsonValue> StoreJobs(const OrthancServer& orthanc) {
   std::vector<JsonValue> found;
-  const JsonValue jobs = Json(orthanc, "/jobs?expand");
+  const JsonValue jobs = OrthancJson(orthanc, "/jobs?expand");
   for (std::size_t i = 0; i < jobs.Size(); ++i) {
     if (jobs.At(i)["Type"].AsString() == "DicomModalityStore") found.push_back(jobs.At(i));
   }
@@ -160,7 +137,7 @@ std::size_t RoutedInstances(const OrthancServer& orthanc, const JsonValue& serie
   std::size_t routed = 0;
   for (std::size_t i = 0; i < series["Instances"].Size(); ++i) {
     const JsonValue metadata =
-        Json(orthanc, "/instances/" + series["Instances"].At(i).AsString() + "/metadata?expand");
+        OrthancJson(orthanc, "/instances/" + series["Instances"].At(i).AsString() + "/metadata?expand");
     if (metadata["AlveoRouted"].IsString()) ++routed;
   }
   return routed;
@@ -198,10 +175,10 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
   ASSERT_TRUE(alveo.Start()) << alveo.error();
   ASSERT_NO_FATAL_FAILURE(RegisterAlveo(orthanc, alveo));
 
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, chest.files));
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, abdomen.files));
-  const std::string chest_id = StudyId(orthanc, chest.study_uid);
-  const std::string abdomen_id = StudyId(orthanc, abdomen.study_uid);
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), chest.files));
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), abdomen.files));
+  const std::string chest_id = OrthancStudyId(orthanc, chest.study_uid);
+  const std::string abdomen_id = OrthancStudyId(orthanc, abdomen.study_uid);
   ASSERT_FALSE(chest_id.empty());
   ASSERT_FALSE(abdomen_id.empty());
 
@@ -219,7 +196,7 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
       kTimeout, kPoll);
   ASSERT_TRUE(settled) << "chest in alveo: " << chest_in_alveo.ToString()
                        << "\nabdomen in alveo: " << abdomen_in_alveo.ToString()
-                       << "\nOrthanc jobs: " << Json(orthanc, "/jobs?expand").ToString();
+                       << "\nOrthanc jobs: " << OrthancJson(orthanc, "/jobs?expand").ToString();
 
   // The SR's arrival made the chest study unstable: wait for Orthanc's StableStudy change after the
   // SR series appeared, then for the script to have handled every StableStudy of the study.
@@ -246,7 +223,7 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
       },
       kTimeout, kPoll);
   ASSERT_TRUE(stable_again) << "no StableStudy after the SR arrived: "
-                            << Json(orthanc, "/changes?limit=1000").ToString();
+                            << OrthancJson(orthanc, "/changes?limit=1000").ToString();
   ASSERT_GE(stable_events, 2u);
   std::vector<std::string> lines;
   ASSERT_TRUE(
@@ -271,7 +248,7 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
 
   // Orthanc: one store job per study, both successful, 48 instances in all, nothing else sent.
   const std::vector<JsonValue> jobs = StoreJobs(orthanc);
-  ASSERT_EQ(jobs.size(), 2u) << Json(orthanc, "/jobs?expand").ToString();
+  ASSERT_EQ(jobs.size(), 2u) << OrthancJson(orthanc, "/jobs?expand").ToString();
   std::int64_t instances_sent = 0;
   for (const JsonValue& job : jobs) {
     EXPECT_EQ(job["State"].AsString(), "Success") << job.ToString();
@@ -290,9 +267,9 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
   ASSERT_EQ(sr_series.size(), 1u);
   ASSERT_EQ(sr_series[0]["Instances"].Size(), 1u) << sr_series[0].ToString();
   EXPECT_EQ(RoutedInstances(orthanc, sr_series[0]), 0u) << "the SR was routed back to alveo";
-  EXPECT_EQ(Json(orthanc, "/studies").Size(), 2u) << "the SR made a study of its own";
+  EXPECT_EQ(OrthancJson(orthanc, "/studies").Size(), 2u) << "the SR made a study of its own";
   const std::string sr_id = sr_series[0]["Instances"].At(0).AsString();
-  const JsonValue sr_tags = Json(orthanc, "/instances/" + sr_id + "/tags?simplify");
+  const JsonValue sr_tags = OrthancJson(orthanc, "/instances/" + sr_id + "/tags?simplify");
   EXPECT_EQ(sr_tags["SOPClassUID"].AsString(), kComprehensive3dSr);
   EXPECT_EQ(sr_tags["StudyInstanceUID"].AsString(), chest.study_uid);
   EXPECT_TRUE(SeriesWithModality(orthanc, abdomen_id, "SR").empty());
@@ -332,8 +309,8 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
   const SmallSeries late =
       WriteSmallCtSeries(work.MakeDir("abdomen-late"), static_cast<int>(kAbdomenSlices), "ABDOMEN",
                          std::nullopt, abdomen.study_uid);
-  ASSERT_NO_FATAL_FAILURE(Store(orthanc, late.files));
-  ASSERT_EQ(StudyId(orthanc, abdomen.study_uid), abdomen_id);
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), late.files));
+  ASSERT_EQ(OrthancStudyId(orthanc, abdomen.study_uid), abdomen_id);
   const std::string delivered_line =
       ": study " + abdomen_id + ": " + std::to_string(kAbdomenSlices) + " instances delivered";
   ASSERT_TRUE(WaitUntil([&] { return LogHas(orthanc, delivered_line); }, kTimeout, kPoll))

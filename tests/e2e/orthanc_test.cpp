@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e_util.h"
 #include "support/alveo_server.h"
 #include "support/dicom_tools.h"
 #include "support/http_client.h"
@@ -28,44 +29,12 @@ constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 constexpr char kUtf8Name[] = "Müller^Jürgen";
 constexpr auto kSrTimeout = seconds(120);
 
-struct Phantom {
-  std::vector<std::string> files;  // sorted
-  std::string study_uid;
-};
-
 // `alveo phantom`: a diffuse chest CT of 60 slices of 256x256, 5 mm apart, into `dir`.
-Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv{AlveoServer::BinaryPath(), "phantom", "--kind", "diffuse",
-                                "--modality", "CT", "--rows", "256", "--cols", "256",
-                                "--slices", "60", "--slice-spacing", "5", "--threads", "2",
-                                "--out", dir};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  const ToolResult made = RunTool(argv, seconds(120));
-  EXPECT_EQ(made.exit_code, 0) << made.Describe();
-  Phantom phantom{ListFilesRecursive(dir, ".dcm"), ""};
-  std::sort(phantom.files.begin(), phantom.files.end());
-  if (!phantom.files.empty()) {
-    phantom.study_uid = DicomTagValue(phantom.files[0], "StudyInstanceUID").value_or("");
-  }
-  return phantom;
-}
-
-// storescu of every file; all must be answered Success.
-void Store(int port, const std::string& called_ae, const std::vector<std::string>& files) {
-  StorescuOptions options;
-  options.ae.called_ae = called_ae;
-  const ToolResult sent = RunStorescu(port, files, options);
-  ASSERT_EQ(sent.exit_code, 0) << sent.Describe();
-  ASSERT_EQ(CountSuccesses(ParseStoreResponses(sent.stdout_text + "\n" + sent.stderr_text)),
-            files.size())
-      << sent.Describe();
-}
-
-JsonValue OrthancJson(const OrthancServer& orthanc, const std::string& path) {
-  std::string error;
-  std::optional<JsonValue> json = orthanc.GetJson(path, &error);
-  EXPECT_TRUE(json.has_value()) << error;
-  return json.value_or(JsonValue());
+Phantom ChestCt(const std::string& dir, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args{"--kind", "diffuse", "--modality", "CT", "--rows", "256", "--cols", "256",
+                                "--slices", "60", "--slice-spacing", "5"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return MakePhantom(dir, args);
 }
 
 // The study's deliveries as alveo's API lists them.
@@ -99,7 +68,7 @@ class OrthancTest : public ::testing::Test {
     ASSERT_FALSE(phantom.study_uid.empty());
     OrthancServer orthanc;
     ASSERT_TRUE(orthanc.Start()) << orthanc.error();
-    ASSERT_NO_FATAL_FAILURE(Store(orthanc.dicom_port(), orthanc.ae_title(), phantom.files));
+    ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), phantom.files));
     ASSERT_EQ(OrthancJson(orthanc, "/studies").Size(), 1u) << "the CT is not in Orthanc";
 
     AlveoServerOptions options;
@@ -108,7 +77,7 @@ class OrthancTest : public ::testing::Test {
                               std::to_string(orthanc.dicom_port())};
     AlveoServer server(options);
     ASSERT_TRUE(server.Start()) << server.error();
-    ASSERT_NO_FATAL_FAILURE(Store(server.dicom_port(), "ALVEO", phantom.files));
+    ASSERT_NO_FATAL_FAILURE(StoreAll(server.dicom_port(), "ALVEO", phantom.files));
 
     // Delivered, or given up (dead), or no SR at all (the study failed): stop polling in each
     // case and look at the state.
@@ -187,7 +156,7 @@ class OrthancTest : public ::testing::Test {
 };
 
 TEST_F(OrthancTest, SrJoinsTheImagesStudyInOrthanc) {
-  const Phantom phantom = MakePhantom(dir_.Path("ct"), {"--seed", "21"});
+  const Phantom phantom = ChestCt(dir_.Path("ct"), {"--seed", "21"});
   ASSERT_EQ(phantom.files.size(), 60u);
   PacsView view;
   ASSERT_NO_FATAL_FAILURE(DeliverThroughOrthanc(phantom, &view));
@@ -196,7 +165,7 @@ TEST_F(OrthancTest, SrJoinsTheImagesStudyInOrthanc) {
 }
 
 TEST_F(OrthancTest, Utf8PatientNameSurvivesThePacs) {
-  const Phantom phantom = MakePhantom(
+  const Phantom phantom = ChestCt(
       dir_.Path("ct"), {"--seed", "22", "--charset", "ISO_IR 192", "--patient-name", kUtf8Name});
   ASSERT_EQ(phantom.files.size(), 60u);
   PacsView view;
