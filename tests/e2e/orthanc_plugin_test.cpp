@@ -2,9 +2,9 @@
 // The Alveo Orthanc plugin (libAlveoOrthanc.so) inside a real Orthanc (Debian package `orthanc`):
 // a flagged diffuse chest CT phantom sent with storescu becomes stable, the plugin analyses it on its
 // own thread and stores a Comprehensive 3D SR into the same study (dciodvfy: no errors), as it does
-// for a normal chest radiograph, and forwards both to a modality that comes up late; an abdomen
-// CT gets no SR; after a restart on the same storage, POST /alveo/studies/{id}/analyze finds the SR
-// already there and adds no duplicate. Skipped when Orthanc or the alveo binary is absent.
+// for a normal chest radiograph, and forwards both to a modality that comes up late (after an
+// Orthanc restart: the pending forwards are resumed); an abdomen CT gets no SR; after the restart,
+// POST /alveo/studies/{id}/analyze finds the SR already there and adds no duplicate. Skipped when Orthanc or the alveo binary is absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -100,7 +100,8 @@ StoredSr OnlySr(const OrthancServer& orthanc, const std::string& study_id) {
 
 // A flagged chest CT and a normal chest radiograph each get one valid SR in their Orthanc study, an
 // abdomen CT none. Each SR is also forwarded to a modality that is down at first: the plugin's
-// store job fails, is resubmitted, and the SR arrives once the modality listens.
+// store job fails; Orthanc restarts; the plugin resumes the forward and the SR arrives once the
+// modality listens.
 TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   if (!OrthancServer::Available()) GTEST_SKIP() << "Orthanc not installed";
   if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
@@ -172,15 +173,22 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   EXPECT_EQ(film_sr.tags["SOPInstanceUID"].AsString(), film_result["sr_sop_instance_uid"].AsString());
   ASSERT_NO_FATAL_FAILURE(ExpectValidSr(orthanc, film_sr.id, work.Path("film-sr.dcm")));
 
-  // The forward target is down: Orthanc's store job fails and the plugin holds it for a retry.
-  const auto forward_failed = [&] {
+  // The forward target is down: Orthanc's store jobs fail and the plugin holds them for a retry.
+  const auto forwards_failed = [&] {
     const JsonValue pending = OrthancJson(orthanc, "/alveo/status")["forwards"]["pending"];
-    for (std::size_t i = 0; i < pending.Size(); ++i) {
-      if (pending.At(i)["state"].AsString() == "Failure") return true;
-    }
-    return false;
+    bool failed = false;
+    for (std::size_t i = 0; i < pending.Size(); ++i) failed = failed || pending.At(i)["state"].AsString() == "Failure";
+    return pending.Size() == 2 && failed;
   };
-  ASSERT_TRUE(WaitUntil(forward_failed, kTimeout, kPoll)) << OrthancJson(orthanc, "/alveo/status").ToString();
+  ASSERT_TRUE(WaitUntil(forwards_failed, kTimeout, kPoll)) << OrthancJson(orthanc, "/alveo/status").ToString();
+
+  // Same storage, new process (the test's Orthanc does not keep its jobs): the plugin resumes both
+  // forwards from Orthanc's database with new jobs, and they succeed once the target listens.
+  const std::size_t instances_before = OrthancJson(orthanc, "/studies/" + chest_id + "/instances").Size();
+  ASSERT_EQ(orthanc.Stop(), 0);
+  ASSERT_TRUE(orthanc.Start()) << orthanc.error();
+  EXPECT_EQ(OrthancJson(orthanc, "/alveo/status")["forwards"]["pending"].Size(), 2u)
+      << OrthancJson(orthanc, "/alveo/status").ToString();
   StorescpOptions pacs_options;
   pacs_options.port = forward_port;
   std::string pacs_error;
@@ -202,14 +210,16 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
       << OrthancJson(orthanc, "/alveo/status").ToString();
   EXPECT_EQ(OrthancJson(orthanc, "/alveo/status")["forwards"]["pending"].Size(), 0u);
 
-  // Same storage, new process: an explicit re-analysis finds the derived SR UID already stored.
-  const std::size_t instances_before = OrthancJson(orthanc, "/studies/" + chest_id + "/instances").Size();
-  ASSERT_EQ(orthanc.Stop(), 0);
-  ASSERT_TRUE(orthanc.Start()) << orthanc.error();
+  // After the restart an explicit re-analysis finds the derived SR UID already stored.
   const HttpResponse queued = HttpRequest("POST", orthanc.http_port(), "/alveo/studies/" + chest_id + "/analyze", "{}");
   ASSERT_EQ(queued.status, 200) << queued.Describe();
-  ASSERT_TRUE(WaitUntil([&] { return !LastOutcome(orthanc, chest_id).empty(); }, kTimeout, kPoll))
-      << OrthancJson(orthanc, "/alveo/status").ToString();
+  const auto analysed_by_request = [&] {
+    for (const JsonValue& result : Results(orthanc, chest_id)) {
+      if (result["trigger"].AsString() == "rest") return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitUntil(analysed_by_request, kTimeout, kPoll)) << OrthancJson(orthanc, "/alveo/status").ToString();
   EXPECT_EQ(LastOutcome(orthanc, chest_id), "already_present") << OrthancJson(orthanc, "/alveo/status").ToString();
   EXPECT_EQ(OrthancJson(orthanc, "/studies/" + chest_id + "/instances").Size(), instances_before);
   EXPECT_EQ(SrSeries(orthanc, chest_id).size(), 1u);

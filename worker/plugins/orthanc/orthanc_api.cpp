@@ -31,6 +31,18 @@ std::optional<std::string> RestPost(const std::string& uri, const std::string& b
                     &buffer);
 }
 
+std::optional<std::string> GetGlobalProperty(int property) {
+  char* value = OrthancPluginGetGlobalProperty(g_context, property, "");
+  if (value == nullptr) return std::nullopt;
+  std::string text(value);
+  OrthancPluginFreeString(g_context, value);
+  return text;
+}
+
+bool SetGlobalProperty(int property, const std::string& value) {
+  return OrthancPluginSetGlobalProperty(g_context, property, value.c_str()) == OrthancPluginErrorCode_Success;
+}
+
 void LogInfo(const std::string& message) { OrthancPluginLogInfo(g_context, ("Alveo: " + message).c_str()); }
 void LogWarning(const std::string& message) {
   OrthancPluginLogWarning(g_context, ("Alveo: " + message).c_str());

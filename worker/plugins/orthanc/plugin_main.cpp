@@ -35,6 +35,7 @@ void AnswerJson(OrthancPluginRestOutput* output, const std::string& json) {
 
 OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginResourceType resource,
                                 const char* resource_id) {
+  if (change == OrthancPluginChangeType_OrthancStarted && g_worker) g_worker->OnOrthancStarted();
   if (change == OrthancPluginChangeType_StableStudy && resource == OrthancPluginResourceType_Study &&
       g_enabled && g_worker && resource_id != nullptr) {
     g_worker->Enqueue(resource_id, alveo::orthanc_plugin::Trigger::kStable);

@@ -35,6 +35,9 @@ namespace {
 constexpr std::size_t kKeptOutcomes = 100;
 constexpr auto kJobPollInterval = std::chrono::seconds(1);
 constexpr char kTempPrefix[] = "alveo-orthanc-";
+// Orthanc global property (its database) holding the pending SR forwards across restarts; plugins
+// may use numbers from 1024 up.
+constexpr int kForwardStateProperty = 5301;
 namespace fs = std::filesystem;
 
 std::int64_t NowMs() {
@@ -149,6 +152,14 @@ StudyWorker::~StudyWorker() {
   fs::remove_all(temp_folder_, ignored);
 }
 
+void StudyWorker::OnOrthancStarted() {
+  {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+  }
+  wake_.notify_all();
+}
+
 void StudyWorker::Enqueue(const std::string& orthanc_study_id, Trigger trigger) {
   {
     std::lock_guard lock(mutex_);
@@ -217,6 +228,12 @@ void StudyWorker::Run() {
   if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), config_.nice) != 0) {
     LogWarning("cannot lower the analysis thread's priority (nice " + std::to_string(config_.nice) + ")");
   }
+  {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return stopping_ || started_; });
+    if (stopping_) return;
+  }
+  LoadForwards();
   for (;;) {
     std::optional<Queued> next;
     {
@@ -370,30 +387,93 @@ StudyOutcome StudyWorker::Process(const Queued& queued) const {
   return outcome;
 }
 
+namespace {
+
+// An asynchronous Orthanc store job sending one instance to one modality; its ID, "" on failure.
+std::string StartStoreJob(const std::string& modality, const std::string& instance_id) {
+  Poco::JSON::Object request;
+  Poco::JSON::Array resources;
+  resources.add(instance_id);
+  request.set("Resources", resources);
+  request.set("Synchronous", false);
+  const std::optional<Poco::JSON::Object::Ptr> answer =
+      ParseObject(RestPost("/modalities/" + modality + "/store", ToJson(request)));
+  return answer ? (*answer)->optValue<std::string>("ID", "") : "";
+}
+
+bool SameForward(const ForwardJob& a, const ForwardJob& b) {
+  return a.sr_orthanc_id == b.sr_orthanc_id && a.modality == b.modality;
+}
+
+}  // namespace
+
 void StudyWorker::StartForwards(StudyOutcome* outcome) {
   for (const std::string& modality : config_.forward_to_modalities) {
-    Poco::JSON::Object request;
-    Poco::JSON::Array resources;
-    resources.add(outcome->sr_orthanc_id);
-    request.set("Resources", resources);
-    request.set("Synchronous", false);
-    const std::optional<Poco::JSON::Object::Ptr> answer =
-        ParseObject(RestPost("/modalities/" + modality + "/store", ToJson(request)));
-    const std::string job_id = answer ? (*answer)->optValue<std::string>("ID", "") : "";
+    const std::string job_id = StartStoreJob(modality, outcome->sr_orthanc_id);
     if (job_id.empty()) {
       outcome->detail += (outcome->detail.empty() ? "" : "; ") + std::string("forward to ") + modality +
                          " could not be started";
       continue;
     }
-    std::lock_guard lock(mutex_);
     ForwardJob job;
     job.job_id = job_id;
     job.modality = modality;
     job.sr_orthanc_id = outcome->sr_orthanc_id;
     job.state = "Pending";
     job.next_check = std::chrono::steady_clock::now() + kJobPollInterval;
+    std::lock_guard lock(mutex_);
     forwards_.push_back(std::move(job));
   }
+  SaveForwards();
+}
+
+void StudyWorker::SaveForwards() const {
+  Poco::JSON::Array list;
+  {
+    std::lock_guard lock(mutex_);
+    for (const ForwardJob& job : forwards_) {
+      Poco::JSON::Object item;
+      item.set("job_id", job.job_id);
+      item.set("modality", job.modality);
+      item.set("sr_orthanc_id", job.sr_orthanc_id);
+      item.set("attempts", job.attempts);
+      list.add(item);
+    }
+  }
+  std::ostringstream text;
+  Poco::JSON::Stringifier::stringify(list, text);
+  if (!SetGlobalProperty(kForwardStateProperty, text.str())) {
+    LogError("cannot save the pending SR forwards in Orthanc's database (global property " +
+             std::to_string(kForwardStateProperty) + "); they are not resumed after a restart");
+  }
+}
+
+void StudyWorker::LoadForwards() {
+  const std::optional<std::string> saved = GetGlobalProperty(kForwardStateProperty);
+  if (!saved || saved->empty()) return;
+  std::vector<ForwardJob> loaded;
+  try {
+    const Poco::JSON::Array::Ptr list = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+      const Poco::JSON::Object::Ptr item = list->getObject(static_cast<unsigned>(i));
+      if (!item) continue;
+      ForwardJob job;
+      job.job_id = item->optValue<std::string>("job_id", "");
+      job.modality = item->optValue<std::string>("modality", "");
+      job.sr_orthanc_id = item->optValue<std::string>("sr_orthanc_id", "");
+      job.attempts = item->optValue<int>("attempts", 1);
+      job.state = "unknown (saved before a restart)";
+      job.next_check = std::chrono::steady_clock::now();
+      if (IsOrthancId(job.sr_orthanc_id) && !job.modality.empty()) loaded.push_back(std::move(job));
+    }
+  } catch (const Poco::Exception& e) {
+    LogError("the saved SR forwards are unreadable (" + e.displayText() + "); starting without them");
+    return;
+  }
+  if (loaded.empty()) return;
+  LogWarning(std::to_string(loaded.size()) + " SR forward(s) pending from before the restart; resuming");
+  std::lock_guard lock(mutex_);
+  forwards_ = std::move(loaded);
 }
 
 void StudyWorker::CheckForwards() {
@@ -405,14 +485,28 @@ void StudyWorker::CheckForwards() {
       if (job.next_check <= now) due.push_back(job);
     }
   }
+  if (due.empty()) return;
   for (ForwardJob& job : due) {
-    const std::optional<Poco::JSON::Object::Ptr> info = ParseObject(RestGet("/jobs/" + job.job_id));
+    const std::string what = "forward of SR " + job.sr_orthanc_id + " to " + job.modality;
+    const std::optional<Poco::JSON::Object::Ptr> info =
+        IsOrthancId(job.job_id) ? ParseObject(RestGet("/jobs/" + job.job_id)) : std::nullopt;
     bool finished = false;
     bool succeeded = false;
     if (!info) {
-      LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + ": Orthanc no longer knows job " +
-               job.job_id);
-      finished = true;
+      // The job is gone (Orthanc restarted without "SaveJobs", or it was deleted): a new one.
+      if (job.attempts >= config_.forward_max_attempts || !RestGet("/instances/" + job.sr_orthanc_id)) {
+        finished = true;
+        LogError(what + ": job " + job.job_id + " is gone and " +
+                 (job.attempts >= config_.forward_max_attempts ? "no attempt is left" : "the SR was deleted") +
+                 "; giving up");
+      } else {
+        ++job.attempts;
+        job.job_id = StartStoreJob(job.modality, job.sr_orthanc_id);
+        job.state = job.job_id.empty() ? "not started" : "Pending";
+        job.waiting = job.job_id.empty();
+        LogWarning(what + ": its Orthanc job is gone; attempt " + std::to_string(job.attempts) +
+                   (job.job_id.empty() ? " could not be started" : " is job " + job.job_id));
+      }
     } else {
       job.state = (*info)->optValue<std::string>("State", "");
       if (job.state == "Success") {
@@ -420,32 +514,30 @@ void StudyWorker::CheckForwards() {
         LogWarning("SR " + job.sr_orthanc_id + " forwarded to " + job.modality);
       } else if (job.state == "Failure" && job.attempts >= config_.forward_max_attempts) {
         finished = true;
-        LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + " failed " +
-                 std::to_string(job.attempts) + " times; giving up (Orthanc job " + job.job_id +
+        LogError(what + " failed " + std::to_string(job.attempts) + " times; giving up (Orthanc job " + job.job_id +
                  " can be resubmitted from /jobs)");
       } else if (job.state == "Failure" && !job.waiting) {
         job.waiting = true;  // resubmitted once the retry interval has passed
-        LogWarning("forward of SR " + job.sr_orthanc_id + " to " + job.modality + " failed (" +
-                   (*info)->optValue<std::string>("ErrorDescription", "no detail") + "), attempt " +
-                   std::to_string(job.attempts) + "; retrying in " +
+        LogWarning(what + " failed (" + (*info)->optValue<std::string>("ErrorDescription", "no detail") +
+                   "), attempt " + std::to_string(job.attempts) + "; retrying in " +
                    std::to_string(config_.forward_retry_seconds) + " s");
       } else if (job.state == "Failure") {
         job.waiting = false;
         ++job.attempts;
         if (!RestPost("/jobs/" + job.job_id + "/resubmit", "").has_value()) {
-          LogError("forward of SR " + job.sr_orthanc_id + " to " + job.modality + ": cannot resubmit job " +
-                   job.job_id);
+          LogError(what + ": cannot resubmit job " + job.job_id);
         }
       }
     }
     const auto next = job.waiting ? now + std::chrono::seconds(config_.forward_retry_seconds) : now + kJobPollInterval;
     std::lock_guard lock(mutex_);
     for (auto it = forwards_.begin(); it != forwards_.end(); ++it) {
-      if (it->job_id != job.job_id) continue;
+      if (!SameForward(*it, job)) continue;
       if (finished) {
         forwards_.erase(it);
         (succeeded ? forwards_succeeded_ : forwards_gave_up_)++;
       } else {
+        it->job_id = job.job_id;
         it->state = job.state;
         it->attempts = job.attempts;
         it->waiting = job.waiting;
@@ -454,6 +546,7 @@ void StudyWorker::CheckForwards() {
       break;
     }
   }
+  SaveForwards();
 }
 
 }  // namespace alveo::orthanc_plugin

@@ -5,8 +5,9 @@
 // UID before any pixel data is read (a re-stabilised or non-chest study costs one tag query);
 // otherwise it reads the study into a plugin-owned temp folder, analyses it
 // (analysis::AnalyzeStudy), builds the SR (sr::BuildReport, the same UIDs as `alveo serve`) and
-// stores it into Orthanc. Optional forwards of the SR are Orthanc store jobs (they survive an
-// Orthanc restart in Orthanc's job registry) that the thread watches and resubmits after failures.
+// stores it into Orthanc. Optional forwards of the SR are Orthanc store jobs that the thread
+// watches and resubmits after failures; the list of pending forwards is kept in an Orthanc global
+// property, so an Orthanc restart resumes them.
 // Orthanc's callbacks only Enqueue. Thread-safety: Enqueue and StatusJson from any thread.
 #pragma once
 
@@ -68,6 +69,9 @@ class StudyWorker {
   StudyWorker(const StudyWorker&) = delete;
   StudyWorker& operator=(const StudyWorker&) = delete;
 
+  // Orthanc has opened its database and answers REST calls (its OrthancStarted event): the thread
+  // resumes the saved forwards and starts taking studies. Before that it only waits.
+  void OnOrthancStarted();
   void Enqueue(const std::string& orthanc_study_id, Trigger trigger);
   std::string StatusJson() const;
 
@@ -84,8 +88,12 @@ class StudyWorker {
   StudyOutcome Process(const Queued& queued) const;
   // Starts a store job per configured modality; problems are appended to outcome->detail.
   void StartForwards(StudyOutcome* outcome);
-  // Checks the forward jobs that are due; resubmits failed ones; drops finished ones.
+  // Checks the forward jobs that are due; resubmits failed ones (a new job when Orthanc lost it);
+  // drops finished ones.
   void CheckForwards();
+  // The pending forwards live in an Orthanc global property, so a restart resumes them.
+  void SaveForwards() const;
+  void LoadForwards();
 
   const PluginConfig config_;
   const SrTemplate template_;
@@ -103,6 +111,7 @@ class StudyWorker {
   std::size_t forwards_succeeded_ = 0;
   std::size_t forwards_gave_up_ = 0;
   bool busy_ = false;
+  bool started_ = false;  // OnOrthancStarted was called
   bool stopping_ = false;
   std::thread thread_;  // last: started after everything above is ready
 };
