@@ -23,9 +23,10 @@
 --
 -- Sending is asynchronous (an Orthanc job), so this script never blocks Orthanc's Lua thread for
 -- the minutes a large CT may take. The instances are marked only in OnJobSuccess: a failed job
--- leaves them unmarked, and they are sent again on the study's next stable event, or when the job is
--- resubmitted (POST /jobs/{id}/resubmit) and succeeds within this Orthanc run. Delivery is thus
--- at least once; Alveo answers a duplicate instance with Success and ignores it.
+-- leaves them unmarked, and its study is routed again at the next stable event of any study (Orthanc
+-- 1.10 has no Lua timer; a site with traffic retries within minutes), or when the job is resubmitted
+-- (POST /jobs/{id}/resubmit) and succeeds within this Orthanc run. Delivery is thus at least once;
+-- Alveo answers a duplicate instance with Success and ignores it.
 --
 -- Log lines start with "alveo-route:" (Orthanc logs them as "Lua says: ..." at warning level). They
 -- name Orthanc's resource and job identifiers only, never patient data.
@@ -61,6 +62,8 @@ local metadata_declared = type(config['UserMetadata']) == 'table' and config['Us
 local jobs = {}
 -- Instance ID -> job ID while a job that carries it has neither succeeded nor failed.
 local in_flight = {}
+-- Study IDs whose routing failed in this Orthanc run: routed again at the next stable event.
+local retry_studies = {}
 
 local function Log(message)
   print(PREFIX .. message)
@@ -96,7 +99,8 @@ else
       '": 4242); nothing will be routed until it is added and Orthanc restarted')
 end
 
-function OnStableStudy(studyId, tags, metadata)
+-- Sends the study's images that were not routed before; `why` is for the log ("stable", "retry").
+local function RouteStudy(studyId, why)
   if not metadata_declared then
     Log('study ' .. studyId .. ': not routed: "UserMetadata" has no "' .. METADATA .. '" entry')
     return
@@ -105,6 +109,7 @@ function OnStableStudy(studyId, tags, metadata)
   if target == nil then
     Log('study ' .. studyId .. ': not routed: no DICOM modality "' .. modality ..
         '" (add it to "DicomModalities" or PUT /modalities/' .. modality .. ')')
+    retry_studies[studyId] = true
     return
   end
   local alveo_aet = target['AET']
@@ -167,14 +172,30 @@ function OnStableStudy(studyId, tags, metadata)
   if job == nil or job['ID'] == nil then
     Log('study ' .. studyId .. ': ERROR: could not submit the store job to "' .. modality ..
         '" (see the error above); the ' .. #to_send .. ' instances are tried again at the next stable event')
+    retry_studies[studyId] = true
     return
   end
   jobs[job['ID']] = { study = studyId, instances = to_send }
   for _, instanceId in ipairs(to_send) do
     in_flight[instanceId] = job['ID']
   end
-  Log(string.format('study %s: routing %d instances of %d series to "%s" as job %s (%s)',
-                    studyId, #to_send, series_sent, modality, job['ID'], details))
+  Log(string.format('study %s: routing %d instances of %d series to "%s" as job %s (%s; %s)',
+                    studyId, #to_send, series_sent, modality, job['ID'], details, why))
+end
+
+function OnStableStudy(studyId, tags, metadata)
+  retry_studies[studyId] = nil
+  RouteStudy(studyId, 'stable')
+  -- Studies whose routing failed earlier get another chance now: Orthanc 1.10 has no timer.
+  local again = {}
+  for id in pairs(retry_studies) do
+    table.insert(again, id)
+  end
+  table.sort(again)
+  for _, id in ipairs(again) do
+    retry_studies[id] = nil
+    RouteStudy(id, 'retry after a failure')
+  end
 end
 
 function OnJobSuccess(jobId)
@@ -204,15 +225,17 @@ function OnJobFailure(jobId)
     return
   end
   -- The job stays known (a resubmitted job that succeeds still marks its instances), but its
-  -- instances are free again: the study's next stable event sends them in a new job.
+  -- instances are free again: the next stable event (of this study or any other) sends them in a
+  -- new job.
   for _, instanceId in ipairs(routed.instances) do
     if in_flight[instanceId] == jobId then
       in_flight[instanceId] = nil
     end
   end
+  retry_studies[routed.study] = true
   local info = GetJson('/jobs/' .. jobId) or {}
   Log(string.format('job %s: study %s: ERROR: sending %d instances to "%s" failed: %s %s; not marked, ' ..
-                    'resubmit with POST /jobs/%s/resubmit or they are sent at the next stable event',
+                    'resubmit with POST /jobs/%s/resubmit or they are sent at the next stable event of any study',
                     jobId, routed.study, #routed.instances, modality, tostring(info['ErrorDescription']),
                     tostring(info['ErrorDetails'] or ''), jobId))
 end

@@ -90,12 +90,16 @@ bool LogHas(const OrthancServer& orthanc, const std::string& text) {
 // Registers (or updates) the routing target in the running Orthanc. The modality is not in the
 // configuration file because alveo's DICOM port is only known once alveo runs, and alveo needs
 // Orthanc's port first (its SR destination).
-void RegisterAlveo(const OrthancServer& orthanc, const AlveoServer& alveo) {
+void RegisterTarget(const OrthancServer& orthanc, int port) {
   const std::string body = std::string(R"({"AET": ")") + kAlveoAet + R"(", "Host": ")" + kLoopback +
-                           R"(", "Port": )" + std::to_string(alveo.dicom_port()) + "}";
+                           R"(", "Port": )" + std::to_string(port) + "}";
   const HttpResponse put =
       HttpRequest("PUT", orthanc.http_port(), std::string("/modalities/") + kRouteModality, body);
   ASSERT_EQ(put.status, 200) << put.Describe();
+}
+
+void RegisterAlveo(const OrthancServer& orthanc, const AlveoServer& alveo) {
+  RegisterTarget(orthanc, alveo.dicom_port());
 }
 
 // The DicomModalityStore jobs of the current Orthanc run.
@@ -339,6 +343,72 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
       kTimeout, kPoll))
       << abdomen_in_alveo.ToString();
   EXPECT_EQ(SeriesWithModality(orthanc, chest_id, "SR").size(), 1u);
+
+  EXPECT_EQ(alveo.Stop(), 0);
+  EXPECT_EQ(orthanc.Stop(), 0) << orthanc.error();
+}
+
+// alveo serve is down when the first chest study becomes stable: the routing job fails and the
+// script keeps the study. Once alveo runs, the next stable event of another study routes both, and
+// both SRs come back into Orthanc.
+TEST(OrthancRouteTest, AFailedRoutingIsRetriedAtTheNextStableStudy) {
+  if (!OrthancServer::Available()) GTEST_SKIP() << "Orthanc not installed";
+  if (!AlveoServer::Available()) GTEST_SKIP() << "alveo binary not built";
+  TempDir work("orthanc-route-retry");
+  const std::vector<std::string> ct_args{"--kind", "diffuse", "--modality", "CT", "--rows", "256",
+                                         "--cols", "256", "--slices", "40"};
+  std::vector<std::string> second_args = ct_args;
+  second_args.insert(second_args.end(), {"--seed", "77"});
+  const Phantom first = MakePhantom(work.MakeDir("first"), ct_args);
+  const Phantom second = MakePhantom(work.MakeDir("second"), second_args);
+  ASSERT_EQ(first.files.size(), kChestSlices);
+  ASSERT_NE(first.study_uid, second.study_uid);
+
+  OrthancServerOptions orthanc_options;
+  orthanc_options.lua_scripts = {ALVEO_ROUTE_LUA};
+  orthanc_options.extra_config =
+      std::string(R"("StableAge": 1, "UserMetadata": {"AlveoRouted": 4242}, )") +
+      R"("AlveoRouting": {"Modality": ")" + kRouteModality + R"("})";
+  OrthancServer orthanc(orthanc_options);
+  ASSERT_TRUE(orthanc.Start()) << orthanc.error();
+  ASSERT_NO_FATAL_FAILURE(RegisterTarget(orthanc, FreeTcpPort()));  // nothing listens there
+
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), first.files));
+  const std::string first_id = OrthancStudyId(orthanc, first.study_uid);
+  ASSERT_FALSE(first_id.empty());
+  const std::string failed_line = "study " + first_id + ": ERROR: sending " + std::to_string(kChestSlices);
+  ASSERT_TRUE(WaitUntil([&] { return LogHas(orthanc, failed_line); }, kTimeout, kPoll))
+      << "the first routing job did not fail: " << OrthancJson(orthanc, "/jobs?expand").ToString();
+
+  AlveoServerOptions alveo_options;
+  alveo_options.extra_args = {"--quiet-period", "1", "--destination",
+                              "orthanc=" + orthanc.ae_title() + "@" + kLoopback + ":" +
+                                  std::to_string(orthanc.dicom_port())};
+  AlveoServer alveo(alveo_options);
+  ASSERT_TRUE(alveo.Start()) << alveo.error();
+  ASSERT_NO_FATAL_FAILURE(RegisterAlveo(orthanc, alveo));
+  ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), second.files));
+  const std::string second_id = OrthancStudyId(orthanc, second.study_uid);
+  ASSERT_FALSE(second_id.empty());
+
+  const bool both_back = WaitUntil(
+      [&] {
+        return !SeriesWithModality(orthanc, first_id, "SR").empty() &&
+               !SeriesWithModality(orthanc, second_id, "SR").empty();
+      },
+      kTimeout, kPoll);
+  ASSERT_TRUE(both_back) << "first in alveo: " << AlveoStudy(alveo, first.study_uid).ToString()
+                         << "\nsecond in alveo: " << AlveoStudy(alveo, second.study_uid).ToString()
+                         << "\nOrthanc jobs: " << OrthancJson(orthanc, "/jobs?expand").ToString();
+  EXPECT_TRUE(LogHas(orthanc, "study " + first_id + ": routing " + std::to_string(kChestSlices) +
+                                  " instances of 1 series"))
+      << "no retry line for the first study";
+  EXPECT_TRUE(LogHas(orthanc, "retry after a failure"));
+  EXPECT_EQ(AlveoStudy(alveo, first.study_uid)["instance_count"].AsInt(), static_cast<std::int64_t>(kChestSlices));
+  EXPECT_EQ(AlveoStudy(alveo, second.study_uid)["instance_count"].AsInt(), static_cast<std::int64_t>(kChestSlices));
+  const std::vector<JsonValue> ct_series = SeriesWithModality(orthanc, first_id, "CT");
+  ASSERT_EQ(ct_series.size(), 1u);
+  EXPECT_EQ(RoutedInstances(orthanc, ct_series[0]), kChestSlices);
 
   EXPECT_EQ(alveo.Stop(), 0);
   EXPECT_EQ(orthanc.Stop(), 0) << orthanc.error();
