@@ -98,7 +98,8 @@ StoredSr OnlySr(const OrthancServer& orthanc, const std::string& study_id) {
   return {id, OrthancJson(orthanc, "/instances/" + id + "/tags?simplify")};
 }
 
-// A flagged chest CT and a normal chest radiograph each get one valid SR in their Orthanc study, an
+// A flagged chest CT and a normal chest radiograph each get one valid SR in their Orthanc study (the
+// SR `alveo replay`, hence `alveo serve`, makes of the same files: same SOP Instance UID), an
 // abdomen CT none. Each SR is also forwarded to a modality that is down at first: the plugin's
 // store job fails; Orthanc restarts; the plugin resumes the forward and the SR arrives once the
 // modality listens.
@@ -159,6 +160,19 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   }
   EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
   EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
+
+  // The same SR as the worker would make: `alveo replay` (same UIDs as serve) of the same files.
+  for (const auto& [phantom, result] : {std::pair{&chest, &chest_result}, std::pair{&film, &film_result}}) {
+    const std::string out = work.MakeDir("replay-" + phantom->study_uid.substr(phantom->study_uid.size() - 6));
+    const ToolResult replayed = RunTool({AlveoServer::BinaryPath(), "replay", "--quiet", "--config",
+                                         AlveoServer::DefaultConfigPath(), "--out", out, phantom->dir},
+                                        seconds(180));
+    ASSERT_EQ(replayed.exit_code, 0) << replayed.Describe();
+    const JsonValue rows = ParseJson(ReadFile(out + "/summary.json").value_or(""))["studies"];
+    ASSERT_EQ(rows.Size(), 1u) << rows.ToString();
+    EXPECT_EQ(rows.At(0)["sr_sop_instance_uid"].AsString(), (*result)["sr_sop_instance_uid"].AsString());
+    EXPECT_EQ(rows.At(0)["status"].AsString(), (*result)["result_status"].AsString());
+  }
 
   const StoredSr chest_sr = OnlySr(orthanc, chest_id);
   ASSERT_FALSE(chest_sr.id.empty());
