@@ -149,6 +149,13 @@ void StoreAll(int port, const std::string& called_ae, const std::vector<std::str
       << sent.Describe();
 }
 
+AlveoServerOptions AlveoDeliveringTo(const OrthancServer& orthanc) {
+  AlveoServerOptions options;
+  options.extra_args = {"--quiet-period", "1", "--destination",
+                        "orthanc=" + orthanc.ae_title() + "@" + kLoopback + ":" + std::to_string(orthanc.dicom_port())};
+  return options;
+}
+
 JsonValue OrthancJson(const OrthancServer& orthanc, const std::string& path) {
   return orthanc.GetJson(path).value_or(JsonValue());
 }

@@ -58,6 +58,9 @@ Phantom MakePhantom(const std::string& dir, const std::vector<std::string>& args
 // answered Success. Use with ASSERT_NO_FATAL_FAILURE.
 void StoreAll(int port, const std::string& called_ae, const std::vector<std::string>& files);
 
+// Options for an `alveo serve` that delivers its SRs to this Orthanc (quiet period 1 s).
+AlveoServerOptions AlveoDeliveringTo(const OrthancServer& orthanc);
+
 // Orthanc's REST answer at `path` as JSON; a null value when it is not a 200 with JSON.
 JsonValue OrthancJson(const OrthancServer& orthanc, const std::string& path);
 // Orthanc's ID of the study with this Study Instance UID ("" if unknown).

@@ -171,11 +171,7 @@ TEST(OrthancRouteTest, LuaRoutesChestImagesOnceAndTheSrComesBack) {
                           kRouteModality + "\""))
       << "the script did not load: " << orthanc.stderr_log();
 
-  AlveoServerOptions alveo_options;
-  alveo_options.extra_args = {"--quiet-period", "1", "--destination",
-                              "orthanc=" + orthanc.ae_title() + "@" + kLoopback + ":" +
-                                  std::to_string(orthanc.dicom_port())};
-  AlveoServer alveo(alveo_options);
+  AlveoServer alveo(AlveoDeliveringTo(orthanc));
   ASSERT_TRUE(alveo.Start()) << alveo.error();
   ASSERT_NO_FATAL_FAILURE(RegisterAlveo(orthanc, alveo));
 
@@ -380,11 +376,7 @@ TEST(OrthancRouteTest, AFailedRoutingIsRetriedAtTheNextStableStudy) {
   ASSERT_TRUE(WaitUntil([&] { return LogHas(orthanc, failed_line); }, kTimeout, kPoll))
       << "the first routing job did not fail: " << OrthancJson(orthanc, "/jobs?expand").ToString();
 
-  AlveoServerOptions alveo_options;
-  alveo_options.extra_args = {"--quiet-period", "1", "--destination",
-                              "orthanc=" + orthanc.ae_title() + "@" + kLoopback + ":" +
-                                  std::to_string(orthanc.dicom_port())};
-  AlveoServer alveo(alveo_options);
+  AlveoServer alveo(AlveoDeliveringTo(orthanc));
   ASSERT_TRUE(alveo.Start()) << alveo.error();
   ASSERT_NO_FATAL_FAILURE(RegisterAlveo(orthanc, alveo));
   ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), second.files));

@@ -71,11 +71,7 @@ class OrthancTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(StoreAll(orthanc.dicom_port(), orthanc.ae_title(), phantom.files));
     ASSERT_EQ(OrthancJson(orthanc, "/studies").Size(), 1u) << "the CT is not in Orthanc";
 
-    AlveoServerOptions options;
-    options.extra_args = {"--quiet-period", "1", "--destination",
-                          "orthanc=" + orthanc.ae_title() + "@" + kLoopback + ":" +
-                              std::to_string(orthanc.dicom_port())};
-    AlveoServer server(options);
+    AlveoServer server(AlveoDeliveringTo(orthanc));
     ASSERT_TRUE(server.Start()) << server.error();
     ASSERT_NO_FATAL_FAILURE(StoreAll(server.dicom_port(), "ALVEO", phantom.files));
 

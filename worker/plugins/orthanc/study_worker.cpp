@@ -87,6 +87,16 @@ class ScopedFolder {
   fs::path path_;
 };
 
+// A forward as saved in Orthanc's database and shown in the status.
+Poco::JSON::Object ForwardJson(const ForwardJob& job) {
+  Poco::JSON::Object item;
+  item.set("job_id", job.job_id);
+  item.set("modality", job.modality);
+  item.set("sr_orthanc_id", job.sr_orthanc_id);
+  item.set("attempts", job.attempts);
+  return item;
+}
+
 StudyOutcome Fail(StudyOutcome outcome, std::string detail) {
   outcome.outcome = "error";
   outcome.detail = std::move(detail);
@@ -185,11 +195,7 @@ std::string StudyWorker::StatusJson() const {
   Poco::JSON::Object forwards;
   Poco::JSON::Array pending;
   for (const ForwardJob& job : forwards_) {
-    Poco::JSON::Object item;
-    item.set("job_id", job.job_id);
-    item.set("modality", job.modality);
-    item.set("sr_orthanc_id", job.sr_orthanc_id);
-    item.set("attempts", job.attempts);
+    Poco::JSON::Object item = ForwardJson(job);
     item.set("state", job.state);
     pending.add(item);
   }
@@ -431,14 +437,7 @@ void StudyWorker::SaveForwards() const {
   Poco::JSON::Array list;
   {
     std::lock_guard lock(mutex_);
-    for (const ForwardJob& job : forwards_) {
-      Poco::JSON::Object item;
-      item.set("job_id", job.job_id);
-      item.set("modality", job.modality);
-      item.set("sr_orthanc_id", job.sr_orthanc_id);
-      item.set("attempts", job.attempts);
-      list.add(item);
-    }
+    for (const ForwardJob& job : forwards_) list.add(ForwardJson(job));
   }
   std::ostringstream text;
   Poco::JSON::Stringifier::stringify(list, text);
