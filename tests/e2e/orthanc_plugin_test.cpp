@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,20 @@ JsonValue ResultWithOutcome(const OrthancServer& orthanc, const std::string& stu
     if (result["outcome"].AsString() == outcome) return result;
   }
   return JsonValue();
+}
+
+// A metric of Orthanc's Prometheus page ("name value [timestamp]"); nullopt when absent.
+std::optional<double> OrthancMetric(const OrthancServer& orthanc, const std::string& name) {
+  const HttpResponse page = orthanc.Get("/tools/metrics-prometheus");
+  if (page.status != 200) return std::nullopt;
+  std::istringstream lines(page.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + " ", 0) != 0) continue;
+    std::istringstream fields(line.substr(name.size() + 1));
+    double value = 0;
+    if (fields >> value) return value;
+  }
+  return std::nullopt;
 }
 
 std::string LastOutcome(const OrthancServer& orthanc, const std::string& study_id) {
@@ -119,6 +135,7 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   const int forward_port = FreeTcpPort();  // nothing listens there until the test starts storescp
   OrthancServerOptions options;
   options.plugins = {ALVEO_ORTHANC_PLUGIN};
+  options.metrics = true;
   options.extra_config = R"("StableAge": 1, "DicomModalities": {"pacs": ["PACS", "127.0.0.1", )" +
                          std::to_string(forward_port) +
                          R"(]}, "Alveo": {"Enabled": true, "SrTemplate": "default", "ForwardToModalities": ["pacs"],
@@ -160,6 +177,12 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   }
   EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
   EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
+  // The same counts in Orthanc's Prometheus metrics.
+  EXPECT_EQ(OrthancMetric(orthanc, "alveo_studies_stored_total"), 2.0);
+  EXPECT_EQ(OrthancMetric(orthanc, "alveo_results_flagged_total"), 1.0);
+  EXPECT_GE(OrthancMetric(orthanc, "alveo_studies_ignored_total").value_or(0), 1.0);
+  EXPECT_EQ(OrthancMetric(orthanc, "alveo_studies_error_total"), 0.0);
+  EXPECT_GT(OrthancMetric(orthanc, "alveo_last_stable_to_stored_seconds").value_or(0), 0.0);
 
   // The same SR as the worker would make: `alveo replay` (same UIDs as serve) of the same files.
   for (const auto& [phantom, result] : {std::pair{&chest, &chest_result}, std::pair{&film, &film_result}}) {

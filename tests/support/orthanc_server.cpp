@@ -98,7 +98,7 @@ std::string OrthancServer::ConfigJson(int dicom_port, int http_port) const {
        << "  \"DicomModalities\": {},\n"
        << "  \"DicomThreadsCount\": 4,\n"
        << "  \"SaveJobs\": false,\n"
-       << "  \"MetricsEnabled\": false";
+       << "  \"MetricsEnabled\": " << (options_.metrics ? "true" : "false");
   if (!options_.extra_config.empty()) json << ",\n  " << options_.extra_config;
   json << "\n}\n";
   return json.str();

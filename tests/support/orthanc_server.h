@@ -34,6 +34,8 @@ struct OrthancServerOptions {
   std::vector<std::string> plugins;
   // Lua scripts listed in "LuaScripts" (absolute paths); empty: none.
   std::vector<std::string> lua_scripts;
+  // "MetricsEnabled": GET /tools/metrics-prometheus answers (off by default: less work per test).
+  bool metrics = false;
   // Attempts with fresh ports when Orthanc exits during start-up (a port was taken meanwhile).
   int start_attempts = 5;
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(60);

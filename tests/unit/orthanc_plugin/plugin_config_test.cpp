@@ -73,6 +73,11 @@ TEST(PluginConfigTest, EachProblemIsNamed) {
   EXPECT_TRUE(HasError(parsed, "Alveo.ForwardRetrySeconds must be an integer")) << Errors(parsed);
 }
 
+TEST(PluginConfigTest, UsesOrthancsTemporaryDirectory) {
+  EXPECT_EQ(ParsePluginConfig(R"({"TemporaryDirectory": "/srv/orthanc-tmp"})").config.temp_parent, "/srv/orthanc-tmp");
+  EXPECT_EQ(ParsePluginConfig(R"({"Alveo": {}})").config.temp_parent, "");
+}
+
 TEST(PluginConfigTest, ModalitiesKeptInOrthancsDatabaseAreNotChecked) {
   const ParsedConfig parsed =
       ParsePluginConfig(R"({"DicomModalitiesInDatabase": true, "Alveo": {"ForwardToModalities": ["later"]}})");

@@ -136,7 +136,12 @@ ParsedConfig ParsePluginConfig(const std::string& orthanc_json) {
     parsed.errors.push_back("Orthanc's configuration is not a JSON object: " + e.displayText());
     return parsed;
   }
-  if (!root || !root->has("Alveo")) return parsed;
+  if (!root) return parsed;
+  if (root->has("TemporaryDirectory")) {
+    const Poco::Dynamic::Var value = root->get("TemporaryDirectory");
+    if (value.isString()) parsed.config.temp_parent = value.extract<std::string>();
+  }
+  if (!root->has("Alveo")) return parsed;
   const Poco::JSON::Object::Ptr alveo = root->getObject("Alveo");
   if (!alveo) {
     parsed.errors.push_back("the \"Alveo\" configuration member must be a JSON object");

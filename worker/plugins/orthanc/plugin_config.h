@@ -22,6 +22,9 @@ struct PluginConfig {
   std::vector<std::string> forward_to_modalities;  // Orthanc modalities that also get each SR
   int forward_retry_seconds = 60;                  // wait before a failed forward is resubmitted
   int forward_max_attempts = 10;                   // then the job stays failed in Orthanc's /jobs
+  // Orthanc's own "TemporaryDirectory" (top level, not under "Alveo"): where studies are read to;
+  // empty = the system's ($TMPDIR or /tmp).
+  std::string temp_parent;
 };
 
 struct ParsedConfig {

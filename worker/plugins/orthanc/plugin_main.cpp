@@ -69,6 +69,27 @@ OrthancPluginErrorCode StatusRoute(OrthancPluginRestOutput* output, const char* 
   return OrthancPluginErrorCode_Success;
 }
 
+// Orthanc asks for fresh values before it answers GET /tools/metrics-prometheus.
+void RefreshMetrics() {
+  if (!g_worker) return;
+  const alveo::orthanc_plugin::WorkerMetrics m = g_worker->Metrics();
+  const auto set = [](const char* name, double value) {
+    OrthancPluginSetMetricsValue(g_context, name, static_cast<float>(value), OrthancPluginMetricsType_Default);
+  };
+  set("alveo_queue_length", static_cast<double>(m.queue_length));
+  set("alveo_busy", m.busy ? 1.0 : 0.0);
+  set("alveo_studies_stored_total", static_cast<double>(m.stored));
+  set("alveo_studies_already_present_total", static_cast<double>(m.already_present));
+  set("alveo_studies_ignored_total", static_cast<double>(m.ignored));
+  set("alveo_studies_nothing_to_report_total", static_cast<double>(m.nothing_to_report));
+  set("alveo_studies_error_total", static_cast<double>(m.errors));
+  set("alveo_results_flagged_total", static_cast<double>(m.flagged));
+  set("alveo_forwards_pending", static_cast<double>(m.forwards_pending));
+  set("alveo_forwards_succeeded_total", static_cast<double>(m.forwards_succeeded));
+  set("alveo_forwards_gave_up_total", static_cast<double>(m.forwards_gave_up));
+  set("alveo_last_stable_to_stored_seconds", static_cast<double>(m.last_stable_to_stored_ms) / 1000.0);
+}
+
 int Initialize(OrthancPluginContext* context) {
   namespace op = alveo::orthanc_plugin;
   g_context = context;
@@ -93,7 +114,9 @@ int Initialize(OrthancPluginContext* context) {
     return -1;
   }
   g_enabled = parsed.config.enabled;
-  const std::filesystem::path temp_parent = std::filesystem::temp_directory_path();
+  const std::filesystem::path temp_parent = parsed.config.temp_parent.empty()
+                                                ? std::filesystem::temp_directory_path()
+                                                : std::filesystem::path(parsed.config.temp_parent);
   op::RemoveStaleTempFolders(temp_parent.string());
   const std::filesystem::path temp = temp_parent / ("alveo-orthanc-" + std::to_string(::getpid()));
   g_worker = std::make_unique<StudyWorker>(parsed.config, *tmpl, alveo::app::ReportAlgorithm(), temp.string());
@@ -102,6 +125,7 @@ int Initialize(OrthancPluginContext* context) {
   OrthancPluginRegisterOnChangeCallback(context, OnChange);
   OrthancPluginRegisterRestCallback(context, "/alveo/studies/([^/]+)/analyze", AnalyzeRoute);
   OrthancPluginRegisterRestCallback(context, "/alveo/status", StatusRoute);
+  OrthancPluginRegisterRefreshMetricsCallback(context, RefreshMetrics);
   std::string forwards;
   for (const std::string& name : parsed.config.forward_to_modalities) forwards += (forwards.empty() ? "" : ", ") + name;
   op::LogWarning(std::string("plugin ") + alveo::app::AlveoVersion() +

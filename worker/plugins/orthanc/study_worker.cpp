@@ -228,6 +228,17 @@ std::string StudyWorker::StatusJson() const {
   return ToJson(status);
 }
 
+WorkerMetrics StudyWorker::Metrics() const {
+  std::lock_guard lock(mutex_);
+  WorkerMetrics metrics = counts_;
+  metrics.queue_length = queue_.size();
+  metrics.busy = busy_;
+  metrics.forwards_pending = forwards_.size();
+  metrics.forwards_succeeded = forwards_succeeded_;
+  metrics.forwards_gave_up = forwards_gave_up_;
+  return metrics;
+}
+
 void StudyWorker::Run() {
   SetCurrentThreadName("alveo-orthanc");
   // Linux: a thread's nice value is its own, and threads it starts inherit it (the analysis's).
@@ -289,6 +300,21 @@ void StudyWorker::Record(StudyOutcome outcome) {
   std::lock_guard lock(mutex_);
   busy_ = false;
   ++processed_;
+  if (outcome.outcome == "stored") {
+    ++counts_.stored;
+    if (outcome.trigger == Trigger::kStable) {
+      counts_.last_stable_to_stored_ms = outcome.finished_at_ms - outcome.queued_at_ms;
+    }
+  } else if (outcome.outcome == "already_present") {
+    ++counts_.already_present;
+  } else if (outcome.outcome == "ignored") {
+    ++counts_.ignored;
+  } else if (outcome.outcome == "nothing_to_report") {
+    ++counts_.nothing_to_report;
+  } else {
+    ++counts_.errors;
+  }
+  if (outcome.result_status == "flagged") ++counts_.flagged;
   last_.push_front(std::move(outcome));
   if (last_.size() > kKeptOutcomes) last_.pop_back();
 }

@@ -58,6 +58,22 @@ struct ForwardJob {
   std::chrono::steady_clock::time_point next_check;
 };
 
+// Counters for Orthanc's metrics (GET /tools/metrics-prometheus).
+struct WorkerMetrics {
+  std::size_t queue_length = 0;
+  bool busy = false;
+  std::size_t stored = 0;
+  std::size_t already_present = 0;
+  std::size_t ignored = 0;
+  std::size_t nothing_to_report = 0;
+  std::size_t errors = 0;
+  std::size_t flagged = 0;
+  std::size_t forwards_pending = 0;
+  std::size_t forwards_succeeded = 0;
+  std::size_t forwards_gave_up = 0;
+  std::int64_t last_stable_to_stored_ms = 0;  // the latest "stored" study triggered by a stable event
+};
+
 // Removes "<parent>/alveo-orthanc-<pid>" folders left by Orthanc processes that no longer run.
 void RemoveStaleTempFolders(const std::string& parent);
 
@@ -74,6 +90,7 @@ class StudyWorker {
   void OnOrthancStarted();
   void Enqueue(const std::string& orthanc_study_id, Trigger trigger);
   std::string StatusJson() const;
+  WorkerMetrics Metrics() const;
 
  private:
   struct Queued {
@@ -108,6 +125,7 @@ class StudyWorker {
   std::deque<StudyOutcome> last_;  // newest first, at most kKeptOutcomes
   std::vector<ForwardJob> forwards_;  // only the worker thread adds or removes
   std::size_t processed_ = 0;
+  WorkerMetrics counts_;  // outcome counters (queue, busy and forwards are filled by Metrics())
   std::size_t forwards_succeeded_ = 0;
   std::size_t forwards_gave_up_ = 0;
   bool busy_ = false;
