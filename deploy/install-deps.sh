@@ -4,7 +4,7 @@
 # Runs apt-get only when something is missing, so repeated runs are fast. Needs root (or sudo).
 set -euo pipefail
 
-build_packages=(cmake ninja-build g++ pkg-config libdcmtk-dev libboost-dev libpoco-dev dcmtk)
+build_packages=(cmake ninja-build g++ pkg-config libdcmtk-dev libboost-dev libpoco-dev dcmtk orthanc-dev)
 test_packages=(libgtest-dev libgmock-dev dicom3tools procps curl time orthanc prometheus chromium)
 
 packages=("${build_packages[@]}")
