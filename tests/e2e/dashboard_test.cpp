@@ -19,10 +19,10 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
 
 #include "e2e_util.h"
 #include "support/alveo_server.h"
+#include "support/chromium.h"
 #include "support/dicom_tools.h"
 #include "support/net_util.h"
 #include "support/process.h"
@@ -34,45 +34,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-// The page refreshes every 5 s; 10 s of virtual time covers the first load and two refreshes.
-constexpr char kVirtualTimeBudgetMs[] = "10000";
-
-// $ALVEO_CHROMIUM, else `chromium` (Debian) or `chromium-browser` on PATH; "" when none.
-std::string FindChromium() {
-  if (const char* given = std::getenv("ALVEO_CHROMIUM"); given != nullptr && *given != '\0') return given;
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    for (const char* name : {"chromium", "chromium-browser"}) {
-      const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-      std::error_code ec;
-      if (fs::is_regular_file(candidate, ec) && access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-  }
-  return "";
-}
-
-// One headless Chromium run with a fresh profile. --headless=new is the only headless mode of the
-// `chromium` binary since version 132 (the old one moved to chrome-headless-shell); --no-sandbox
-// because tests may run as root in a container; --virtual-time-budget lets the page's timers and
-// fetches run before the DOM is dumped or the screenshot taken, without waiting in real time.
-ToolResult RunChromium(const std::string& chromium, const std::string& profile_dir, const std::string& url,
-                       const std::vector<std::string>& args) {
-  std::vector<std::string> argv{chromium,
-                                "--headless=new",
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--no-first-run",
-                                "--no-default-browser-check",
-                                "--disable-extensions",
-                                "--enable-logging=stderr",
-                                "--user-data-dir=" + profile_dir,
-                                std::string("--virtual-time-budget=") + kVirtualTimeBudgetMs};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back(url);
-  return RunTool(argv, seconds(120));
-}
+// The page refreshes every 5 s; RunChromium's default 10 s of virtual time covers the first load
+// and two refreshes.
 
 // A row of the dumped worklist table.
 struct Row {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -17,6 +18,7 @@
 
 #include "e2e_util.h"
 #include "support/alveo_server.h"
+#include "support/chromium.h"
 #include "support/dicom_tools.h"
 #include "support/http_client.h"
 #include "support/net_util.h"
@@ -136,6 +138,7 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   OrthancServerOptions options;
   options.plugins = {ALVEO_ORTHANC_PLUGIN};
   options.metrics = true;
+  options.explorer = true;
   options.extra_config = R"("StableAge": 1, "DicomModalities": {"pacs": ["PACS", "127.0.0.1", )" +
                          std::to_string(forward_port) +
                          R"(]}, "Alveo": {"Enabled": true, "SrTemplate": "default", "ForwardToModalities": ["pacs"],
@@ -177,6 +180,22 @@ TEST(OrthancPluginTest, StableChestStudyGetsOneSrAndAbdomenNone) {
   }
   EXPECT_EQ(LastOutcome(orthanc, abdomen_id), "ignored");
   EXPECT_TRUE(SrSeries(orthanc, abdomen_id).empty());
+  // Orthanc Explorer: the plugin's script is served, and the chest study's page shows the action
+  // and the plugin's newest result for the study (headless Chromium runs the page's scripts).
+  const HttpResponse explorer_js = orthanc.Get("/plugins/explorer.js");
+  ASSERT_EQ(explorer_js.status, 200) << explorer_js.Describe();
+  EXPECT_NE(explorer_js.body.find("alveo-analyze"), std::string::npos);
+  if (const std::string chromium = FindChromium(); chromium.empty()) {
+    std::cerr << "Chromium not found (Debian package `chromium`): Orthanc Explorer page not checked\n";
+  } else {
+    const std::string url = "http://127.0.0.1:" + std::to_string(orthanc.http_port()) +
+                            "/app/explorer.html#study?uuid=" + chest_id;
+    const ToolResult dump = RunChromium(chromium, work.MakeDir("profile"), url, {"--dump-dom"});
+    ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+    EXPECT_NE(dump.stdout_text.find("Analyse with Alveo"), std::string::npos) << dump.stdout_text.substr(0, 4000);
+    EXPECT_NE(dump.stdout_text.find("Alveo: report"), std::string::npos) << dump.stdout_text.substr(0, 4000);
+  }
+
   // The same counts in Orthanc's Prometheus metrics.
   EXPECT_EQ(OrthancMetric(orthanc, "alveo_studies_stored_total"), 2.0);
   EXPECT_EQ(OrthancMetric(orthanc, "alveo_results_flagged_total"), 1.0);

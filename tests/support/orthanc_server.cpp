@@ -85,7 +85,7 @@ std::string OrthancServer::ConfigJson(int dicom_port, int http_port) const {
        << "  \"RemoteAccessAllowed\": false,\n"
        << "  \"AuthenticationEnabled\": false,\n"
        << "  \"RegisteredUsers\": {},\n"
-       << "  \"OrthancExplorerEnabled\": false,\n"
+       << "  \"OrthancExplorerEnabled\": " << (options_.explorer ? "true" : "false") << ",\n"
        << "  \"WebDavEnabled\": false,\n"
        << "  \"HttpCompressionEnabled\": false,\n"
        << "  \"HttpThreadsCount\": 4,\n"

@@ -36,6 +36,8 @@ struct OrthancServerOptions {
   std::vector<std::string> lua_scripts;
   // "MetricsEnabled": GET /tools/metrics-prometheus answers (off by default: less work per test).
   bool metrics = false;
+  // "OrthancExplorerEnabled": the /app/explorer.html web UI (off by default).
+  bool explorer = false;
   // Attempts with fresh ports when Orthanc exits during start-up (a port was taken meanwhile).
   int start_attempts = 5;
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(60);

@@ -15,6 +15,7 @@
 #include "app/report_setup.h"
 #include "app/version.h"
 #include "config/sr_template_source.h"
+#include "plugins/orthanc/explorer_extension.h"
 #include "plugins/orthanc/orthanc_api.h"
 #include "plugins/orthanc/plugin_config.h"
 #include "plugins/orthanc/study_worker.h"
@@ -126,6 +127,7 @@ int Initialize(OrthancPluginContext* context) {
   OrthancPluginRegisterRestCallback(context, "/alveo/studies/([^/]+)/analyze", AnalyzeRoute);
   OrthancPluginRegisterRestCallback(context, "/alveo/status", StatusRoute);
   OrthancPluginRegisterRefreshMetricsCallback(context, RefreshMetrics);
+  OrthancPluginExtendOrthancExplorer(context, op::ExplorerExtensionJs());
   std::string forwards;
   for (const std::string& name : parsed.config.forward_to_modalities) forwards += (forwards.empty() ? "" : ", ") + name;
   op::LogWarning(std::string("plugin ") + alveo::app::AlveoVersion() +
