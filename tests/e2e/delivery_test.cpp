@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 constexpr char kUtf8Name[] = "Müller^Jürgen";
 constexpr auto kSrTimeout = seconds(90);
 

@@ -15,6 +15,9 @@
 
 namespace alveo::testing {
 
+// SOP Class UID of Comprehensive 3D SR, the class of Alveo's default report.
+inline constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
+
 struct SmallSeries {
   std::string study_uid;
   std::string series_uid;

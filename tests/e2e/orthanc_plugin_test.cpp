@@ -36,7 +36,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 constexpr auto kTimeout = seconds(180);
 constexpr auto kPoll = milliseconds(200);
 

@@ -36,7 +36,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 // Not the script's default ("alveo"): proves the script reads "AlveoRouting" from Orthanc's config.
 constexpr char kRouteModality[] = "alveo-worker";
 constexpr char kAlveoAet[] = "ALVEO";

@@ -25,7 +25,6 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr char kComprehensive3dSr[] = "1.2.840.10008.5.1.4.1.1.88.34";
 constexpr char kUtf8Name[] = "Müller^Jürgen";
 constexpr auto kSrTimeout = seconds(120);
 
