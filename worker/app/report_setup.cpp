@@ -12,11 +12,7 @@ sr::AlgorithmInfo ReportAlgorithm() {
 }
 
 spool::OutboxPolicy OutboxPolicyFrom(const DeliverySettings& delivery) {
-  spool::OutboxPolicy policy;
-  policy.max_attempts = delivery.max_attempts;
-  policy.initial_backoff = Millis(delivery.initial_backoff_ms);
-  policy.max_backoff = Millis(delivery.max_backoff_ms);
-  return policy;
+  return spool::OutboxPolicy{delivery.max_attempts, Millis(delivery.initial_backoff_ms), Millis(delivery.max_backoff_ms)};
 }
 
 net::StoreScuOptions StoreScuOptionsFrom(const Settings& settings) {

@@ -25,11 +25,7 @@ std::string Describe(const Notification& n) {
 }  // namespace
 
 spool::OutboxPolicy NotifyPolicyFrom(const NotifySettings& settings) {
-  spool::OutboxPolicy policy;
-  policy.max_attempts = settings.max_attempts;
-  policy.initial_backoff = Millis(settings.initial_backoff_ms);
-  policy.max_backoff = Millis(settings.max_backoff_ms);
-  return policy;
+  return spool::OutboxPolicy{settings.max_attempts, Millis(settings.initial_backoff_ms), Millis(settings.max_backoff_ms)};
 }
 
 Notifier::Notifier(const NotifySettings& settings, std::unique_ptr<NotifyQueue> queue,

@@ -511,7 +511,10 @@ void StudyWorker::CheckForwards() {
     }
   }
   if (due.empty()) return;
+  bool changed = false;  // what SaveForwards keeps: the list, job IDs, attempts
   for (ForwardJob& job : due) {
+    const std::string job_before = job.job_id;
+    const int attempts_before = job.attempts;
     const std::string what = "forward of SR " + job.sr_orthanc_id + " to " + job.modality;
     const std::optional<Poco::JSON::Object::Ptr> info =
         IsOrthancId(job.job_id) ? ParseObject(RestGet("/jobs/" + job.job_id)) : std::nullopt;
@@ -554,6 +557,7 @@ void StudyWorker::CheckForwards() {
         }
       }
     }
+    changed = changed || finished || job.job_id != job_before || job.attempts != attempts_before;
     const auto next = job.waiting ? now + std::chrono::seconds(config_.forward_retry_seconds) : now + kJobPollInterval;
     std::lock_guard lock(mutex_);
     for (auto it = forwards_.begin(); it != forwards_.end(); ++it) {
@@ -571,7 +575,7 @@ void StudyWorker::CheckForwards() {
       break;
     }
   }
-  SaveForwards();
+  if (changed) SaveForwards();
 }
 
 }  // namespace alveo::orthanc_plugin
