@@ -67,6 +67,12 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog, public Stu
 
   const PipelineCounters& counters() const { return counters_; }
 
+  // One retention pass, as the timer runs every spool.retention_sweep_minutes: each processed or
+  // ignored study finished before now - spool.retention_hours (and not held) is deleted on a
+  // compute thread. Returns at once; the deletions follow. Public so that tests need not wait for
+  // the timer.
+  void SweepRetention();
+
  private:
   struct Entry;
   using EntryPtr = std::shared_ptr<Entry>;
@@ -82,7 +88,6 @@ class StudyPipeline final : public InstanceSink, public StudyCatalog, public Stu
   void RunJob(const EntryPtr& entry, const StudyManifest& manifest, bool journal_completion);
   void Publish(Entry& entry);
   void ScheduleRetention();
-  void SweepRetention();
   void RetireOnStrand(const EntryPtr& entry, std::size_t removed_count);
 
   struct Impl;
